@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Platform.Data.Main.Entities;
+using Platform.Data.Tenancy;
+
+namespace Platform.Data.Main;
+
+/// <summary>
+/// System data: Identity, workspaces and their membership, own-database connections, audit log, outbox,
+/// Data Protection keys (and, as they arrive, billing). Never maps an application (tenant) table.
+/// </summary>
+/// <remarks>
+/// New migration: <c>dotnet ef migrations add &lt;Name&gt; -p Platform.Data -s Platform.Data -c MainDbContext -o Main/Migrations</c>
+/// </remarks>
+public class MainDbContext(DbContextOptions<MainDbContext> options)
+    : IdentityDbContext<AppUser, AppRole, Guid>(options), IDataProtectionKeyContext, ISessionBoundContext
+{
+    /// <summary>Bound once at creation by <see cref="MainDbFactory"/>; Identity's own scoped context keeps None.</summary>
+    public DbSession Session { get; internal set; } = DbSession.None;
+
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+    public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
+    public DbSet<WorkspaceInvite> WorkspaceInvites => Set<WorkspaceInvite>();
+    public DbSet<WorkspaceRole> WorkspaceRoles => Set<WorkspaceRole>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<WorkspaceApp> WorkspaceApps => Set<WorkspaceApp>();
+    public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
+    public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
+    public DbSet<PlatformState> PlatformState => Set<PlatformState>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        builder.HasDefaultSchema(RowLevelSecurity.MainSchema);
+        base.OnModelCreating(builder);
+        builder.Entity<AppUser>().ToTable("users");
+        builder.Entity<AppRole>().ToTable("roles");
+        builder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        builder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
+        builder.Entity<IdentityUserPasskey<Guid>>().ToTable("user_passkeys");
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+        builder.ApplyConfigurationsFromAssembly(typeof(MainDbContext).Assembly,
+            t => t.Namespace == typeof(Configurations.WorkspaceConfiguration).Namespace);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Platform.Data.Main.Entities;
+
+namespace Platform.Data.Tenancy;
+
+/// <summary>
+/// The one place that decides which database holds a workspace's application data (host vs tenant connection
+/// strings, resolved per workspace). Local mode: the main database. Hosted mode: the workspace's own database
+/// when it has a ready one in workspace_apps, else the platform's default tenant database.
+/// Answers are cached for a minute per instance; <see cref="Invalidate"/> drops one at once when it changes here.
+/// </summary>
+public sealed class TenantConnectionResolver(
+    IOptions<DatabaseOptions> options, MainDbFactory main, IDataProtectionProvider protection)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+    public const string ConnectionStringPurpose = "Platform.WorkspaceApps.ConnectionString";
+
+    private readonly ConcurrentDictionary<Guid, (string ConnectionString, DateTimeOffset Until)> _cache = new();
+
+    public IDataProtector Protector => protection.CreateProtector(ConnectionStringPurpose);
+
+    public async Task<string> ResolveAsync(Guid workspaceId, CancellationToken ct = default)
+    {
+        var o = options.Value;
+        if (o.Mode == PlatformMode.Local) return o.Main;
+        if (_cache.TryGetValue(workspaceId, out var hit) && hit.Until > DateTimeOffset.UtcNow) return hit.ConnectionString;
+
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId), ct);
+        var placement = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => (DataPlacement?)w.DataPlacement)
+            .SingleOrDefaultAsync(ct) ?? throw new WorkspaceNotFoundException(workspaceId);
+        var connectionString = o.PlatformTenant;
+        if (placement == DataPlacement.OwnDatabase)
+        {
+            var app = await db.WorkspaceApps.Where(a => a.Status == WorkspaceAppStatus.Ready)
+                .OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct)
+                ?? throw new WorkspaceDatabaseUnavailableException(workspaceId, "its own database is not ready");
+            connectionString = Protector.Unprotect(app.EncryptedConnectionString);
+        }
+        _cache[workspaceId] = (connectionString, DateTimeOffset.UtcNow + CacheFor);
+        return connectionString;
+    }
+
+    public void Invalidate(Guid workspaceId) => _cache.TryRemove(workspaceId, out _);
+}
+
+public sealed class WorkspaceNotFoundException(Guid workspaceId)
+    : Exception($"Workspace {workspaceId} does not exist.");
+
+public sealed class WorkspaceDatabaseUnavailableException(Guid workspaceId, string reason)
+    : Exception($"The data of workspace {workspaceId} is unavailable: {reason}.");

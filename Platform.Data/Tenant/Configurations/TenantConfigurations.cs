@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Platform.Data.Tenant.Entities;
+
+namespace Platform.Data.Tenant.Configurations;
+
+internal static class TenantEntityExtensions
+{
+    public static void IsTenantEntity<T>(this EntityTypeBuilder<T> b, string table) where T : TenantEntity
+    {
+        b.ToTable(table);
+        b.HasKey(e => new { e.WorkspaceId, e.Id });
+    }
+}
+
+public class ChatConfiguration : IEntityTypeConfiguration<Chat>
+{
+    public void Configure(EntityTypeBuilder<Chat> b)
+    {
+        b.IsTenantEntity("chats");
+        b.Property(c => c.Title).HasMaxLength(200);
+        b.HasIndex(c => new { c.WorkspaceId, c.UserId, c.UpdatedAt });
+        b.HasOne<AiPersonality>().WithMany().HasForeignKey(c => new { c.WorkspaceId, c.PersonalityId })
+            .OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+public class MessageConfiguration : IEntityTypeConfiguration<Message>
+{
+    public void Configure(EntityTypeBuilder<Message> b)
+    {
+        b.IsTenantEntity("messages");
+        b.Property(m => m.Role).HasMaxLength(20);
+        b.HasOne(m => m.Chat).WithMany(c => c.Messages).HasForeignKey(m => new { m.WorkspaceId, m.ChatId })
+            .OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(m => new { m.WorkspaceId, m.ChatId, m.CreatedAt });
+    }
+}
+
+public class DocumentConfiguration : IEntityTypeConfiguration<Document>
+{
+    public void Configure(EntityTypeBuilder<Document> b)
+    {
+        b.IsTenantEntity("documents");
+        b.Property(d => d.Title).HasMaxLength(300);
+        b.Property(d => d.Status).HasMaxLength(20);
+        b.Property(d => d.ContentHash).HasMaxLength(64);
+        b.HasIndex(d => new { d.WorkspaceId, d.ContentHash });
+        b.HasIndex(d => new { d.WorkspaceId, d.Status });
+    }
+}
+
+public class DocumentChunkConfiguration : IEntityTypeConfiguration<DocumentChunk>
+{
+    public void Configure(EntityTypeBuilder<DocumentChunk> b)
+    {
+        b.IsTenantEntity("document_chunks");
+        b.HasOne(c => c.Document).WithMany(d => d.Chunks).HasForeignKey(c => new { c.WorkspaceId, c.DocumentId })
+            .OnDelete(DeleteBehavior.Cascade);
+        b.Property(c => c.Embedding).HasColumnType($"vector({DocumentChunk.EmbeddingDimensions})");
+        b.HasIndex(c => new { c.WorkspaceId, c.DocumentId, c.Position }).IsUnique();
+    }
+}
+
+public class AiPersonalityConfiguration : IEntityTypeConfiguration<AiPersonality>
+{
+    public void Configure(EntityTypeBuilder<AiPersonality> b)
+    {
+        b.IsTenantEntity("ai_personalities");
+        b.Property(p => p.Name).HasMaxLength(100);
+        b.HasIndex(p => new { p.WorkspaceId, p.Name }).IsUnique();
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Platform.Data.Tenancy;
+
+namespace Platform.Web.Hosting;
+
+public static class DatabaseStartup
+{
+    /// <summary>Checks configuration and reachability, migrates (when configured) and seeds the demo once.
+    /// Returns false after printing a clear message when the app cannot start.</summary>
+    public static async Task<bool> PreparePlatformDatabaseAsync(this WebApplication app, bool migrateOnly)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Startup");
+        DatabaseOptions options;
+        try
+        {
+            options = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            options = new DatabaseOptions();
+            app.Configuration.GetSection(DatabaseOptions.Section).Bind(options);
+        }
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors) Console.Error.WriteLine($"Invalid configuration: {error}");
+            return false;
+        }
+
+        var target = migrateOnly || options.MigrateOnStart ? options.MainOwner : options.Main;
+        if (await UnreachableAsync(target) is { } reason)
+        {
+            var b = new NpgsqlConnectionStringBuilder(target);
+            Console.Error.WriteLine(
+                $"Cannot reach the main database at {b.Host}:{b.Port} (database '{b.Database}', user '{b.Username}'): {reason}\n" +
+                "Start the project-local PostgreSQL with `./platform db start`, or fix Database:Main / Database:MainOwner.");
+            return false;
+        }
+
+        if (migrateOnly || options.MigrateOnStart)
+        {
+            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAllAsync();
+            logger.LogInformation("Migrations applied");
+        }
+        if (!migrateOnly && app.Services.GetRequiredService<IOptions<PlatformOptions>>().Value.SeedDemo)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedOnceAsync();
+        }
+        return true;
+    }
+
+    private static async Task<string?> UnreachableAsync(string connectionString)
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 5, Pooling = false };
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync();
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return e.InnerException?.Message ?? e.Message;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Platform.Web.Features.Workspaces;
+
+namespace Platform.Web.Hosting;
+
+public static class FeatureServices
+{
+    /// <summary>Each product area registers its services here, one line per area.</summary>
+    public static IServiceCollection AddPlatformFeatures(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddWorkspaceFeature();
+        services.AddScoped<DemoSeeder>();
+        return services;
+    }
+
+    private static IServiceCollection AddWorkspaceFeature(this IServiceCollection services)
+    {
+        services.AddSingleton<WorkspaceDirectory>();
+        services.AddSingleton<WorkspaceProvisioning>();
+        services.AddScoped<CurrentWorkspace>();
+        services.AddScoped<TenantDb>();
+        return services;
+    }
+}

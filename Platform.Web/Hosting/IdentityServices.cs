@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Platform.Data.Main;
+using Platform.Data.Main.Entities;
+using Platform.Web.Components.Account;
+using Platform.Web.Features.Account;
+
+namespace Platform.Web.Hosting;
+
+public static class IdentityServices
+{
+    /// <summary>ASP.NET Core Identity on the main database, cookies, the dev mail outbox, and Data Protection keys
+    /// kept in the main database so every app instance shares them.</summary>
+    public static IServiceCollection AddPlatformIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddAuthorizationBuilder().AddPlatformPolicies();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+
+        services.AddIdentityCore<AppUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = true;
+                options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                options.User.RequireUniqueEmail = true;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<AppRole>()
+            .AddEntityFrameworkStores<MainDbContext>()
+            .AddClaimsPrincipalFactory<PlatformClaimsFactory>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        // A removed or locked-out user loses access within a minute: cookies are re-checked against the
+        // security stamp every minute (HTTP), and open circuits revalidate on the same period.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        services.AddDataProtection().SetApplicationName("Platform").PersistKeysToDbContext<MainDbContext>();
+
+        services.AddOptions<PlatformOptions>().Bind(configuration.GetSection(PlatformOptions.Section));
+        services.AddScoped<IEmailSender<AppUser>, OutboxEmailSender>();
+        services.AddScoped<PlatformAdminPolicy>();
+        return services;
+    }
+}

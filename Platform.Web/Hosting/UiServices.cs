@@ -1,0 +1,32 @@
+using MudBlazor.Services;
+using Platform.Web.Components;
+using Platform.Web.Components.Account;
+
+namespace Platform.Web.Hosting;
+
+public static class UiServices
+{
+    public static IServiceCollection AddPlatformUi(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddHealthChecks().AddCheck<MainDatabaseHealthCheck>("main-database");
+        return services;
+    }
+
+    public static WebApplication UsePlatformPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health");
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,20 @@
+using Platform.Data;
+using Platform.Web.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddPlatformConfiguration(builder.Environment);
+
+builder.Services.AddPlatformData(builder.Configuration);
+builder.Services.AddPlatformIdentity(builder.Configuration);
+builder.Services.AddPlatformUi();
+builder.Services.AddPlatformFeatures(builder.Configuration);
+
+var app = builder.Build();
+
+// `Platform.Web migrate`: apply migrations as the owner role and exit (./platform migrate).
+if (!await app.PreparePlatformDatabaseAsync(migrateOnly: args.Contains("migrate"))) return 2;
+if (args.Contains("migrate")) return 0;
+
+app.UsePlatformPipeline();
+await app.RunAsync();
+return 0;
