@@ -1,0 +1,49 @@
+using Pgvector;
+using Platform.Data.Main.Entities;
+using Platform.Data.Tenancy;
+using Platform.Data.Tenant.Entities;
+
+namespace Platform.Tests.Infrastructure;
+
+/// <summary>
+/// One row in every workspace-scoped table of both stores, written through the app's own paths. The isolation
+/// tests check that every table with a workspace_id has rows here: a feature that adds a table adds it here too.
+/// </summary>
+public static class WorkspaceRows
+{
+    public static async Task SeedAsync(PlatformFixture platform, Guid workspaceId, Guid ownerId)
+    {
+        await using (var db = await platform.Main.OpenAsync(DbSession.ForWorkspace(workspaceId, ownerId)))
+        {
+            var role = new WorkspaceRole { WorkspaceId = workspaceId, Name = "Editors", Permissions = ["manage_documents"] };
+            var team = new Team { WorkspaceId = workspaceId, Name = "Support" };
+            db.WorkspaceRoles.Add(role);
+            db.Teams.Add(team);
+            db.TeamMembers.Add(new TeamMember { WorkspaceId = workspaceId, TeamId = team.Id, UserId = ownerId });
+            db.WorkspaceInvites.Add(new WorkspaceInvite
+            {
+                WorkspaceId = workspaceId, Email = "invitee@test.local", TokenHash = Guid.NewGuid().ToString("N"),
+                ExpiresAt = DateTimeOffset.UtcNow.AddDays(7),
+            });
+            db.WorkspaceApps.Add(new WorkspaceApp
+            {
+                WorkspaceId = workspaceId, EncryptedConnectionString = "not-a-secret", ConnectionHint = "db:5432/x as y",
+            });
+            await db.SaveChangesAsync();
+            await db.Database.CommitTransactionAsync();
+        }
+
+        await using var tenant = await platform.Tenants.OpenAsync(workspaceId, ownerId);
+        var chat = new Chat { UserId = ownerId, Title = "Hello" };
+        var document = new Document { Title = "Doc", Content = "text" };
+        tenant.Chats.Add(chat);
+        tenant.Messages.Add(new Message { ChatId = chat.Id, Role = "user", Content = "hi" });
+        tenant.Documents.Add(document);
+        tenant.DocumentChunks.Add(new DocumentChunk
+        {
+            DocumentId = document.Id, Content = "text", Position = 0,
+            Embedding = new Vector(new float[DocumentChunk.EmbeddingDimensions]),
+        });
+        await tenant.CommitAsync();
+    }
+}
