@@ -1,3 +1,4 @@
+using Platform.Web.Ai;
 using Platform.Web.Features.Workspaces;
 
 namespace Platform.Web.Hosting;
@@ -7,7 +8,9 @@ public static class FeatureServices
     /// <summary>Each product area registers its services here, one line per area.</summary>
     public static IServiceCollection AddPlatformFeatures(this IServiceCollection services, IConfiguration configuration)
     {
+        // Areas first (they register their implementations of the Ai contracts), then the platform defaults.
         services.AddWorkspaceFeature();
+        services.AddPlatformAi(configuration);
         services.AddScoped<DemoSeeder>();
         return services;
     }
