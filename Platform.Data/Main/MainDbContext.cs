@@ -27,6 +27,7 @@ public class MainDbContext(DbContextOptions<MainDbContext> options)
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<WorkspaceApp> WorkspaceApps => Set<WorkspaceApp>();
+    public DbSet<WorkspaceProviderKey> WorkspaceProviderKeys => Set<WorkspaceProviderKey>();
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<PlatformState> PlatformState => Set<PlatformState>();

@@ -29,6 +29,10 @@ public static class WorkspaceRows
             {
                 WorkspaceId = workspaceId, EncryptedConnectionString = "not-a-secret", ConnectionHint = "db:5432/x as y",
             });
+            db.WorkspaceProviderKeys.Add(new WorkspaceProviderKey
+            {
+                WorkspaceId = workspaceId, Name = "Test provider", BaseUrl = "http://127.0.0.1:1/v1", ChatModel = "m",
+            });
             await db.SaveChangesAsync();
             await db.Database.CommitTransactionAsync();
         }

@@ -14,13 +14,4 @@ public static class FeatureServices
         services.AddScoped<DemoSeeder>();
         return services;
     }
-
-    private static IServiceCollection AddWorkspaceFeature(this IServiceCollection services)
-    {
-        services.AddSingleton<WorkspaceDirectory>();
-        services.AddSingleton<WorkspaceProvisioning>();
-        services.AddScoped<CurrentWorkspace>();
-        services.AddScoped<TenantDb>();
-        return services;
-    }
 }

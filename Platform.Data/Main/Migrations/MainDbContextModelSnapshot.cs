@@ -378,6 +378,12 @@ namespace Platform.Data.Main.Migrations
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_audit_log_created_at");
 
+                    b.HasIndex("Action", "CreatedAt")
+                        .HasDatabaseName("ix_audit_log_action_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_audit_log_user_id_created_at");
+
                     b.HasIndex("WorkspaceId", "CreatedAt")
                         .HasDatabaseName("ix_audit_log_workspace_id_created_at");
 
@@ -539,6 +545,14 @@ namespace Platform.Data.Main.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("OnboardingCompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("onboarding_completed_at");
+
+                    b.Property<int>("OnboardingStep")
+                        .HasColumnType("integer")
+                        .HasColumnName("onboarding_step");
 
                     b.Property<string>("Plan")
                         .IsRequired()
@@ -734,6 +748,88 @@ namespace Platform.Data.Main.Migrations
                         .HasDatabaseName("ix_workspace_members_workspace_id_workspace_role_id");
 
                     b.ToTable("workspace_members", "main");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.WorkspaceProviderKey", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("base_url");
+
+                    b.Property<string>("ChatModel")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("chat_model");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("embedding_model");
+
+                    b.Property<string>("EncryptedApiKey")
+                        .HasColumnType("text")
+                        .HasColumnName("encrypted_api_key");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<string>("KeyHint")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("key_hint");
+
+                    b.Property<string>("LastTestResult")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_test_result");
+
+                    b.Property<DateTimeOffset?>("LastTestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_tested_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("RotatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rotated_at");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_workspace_provider_keys");
+
+                    b.HasIndex("WorkspaceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workspace_provider_keys_one_active")
+                        .HasFilter("is_active");
+
+                    b.HasIndex("WorkspaceId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workspace_provider_keys_workspace_id_name");
+
+                    b.ToTable("workspace_provider_keys", "main");
                 });
 
             modelBuilder.Entity("Platform.Data.Main.Entities.WorkspaceRole", b =>
@@ -956,6 +1052,16 @@ namespace Platform.Data.Main.Migrations
                         .HasForeignKey("WorkspaceId", "WorkspaceRoleId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_workspace_members_workspace_roles_workspace_id_workspace_ro");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.WorkspaceProviderKey", b =>
+                {
+                    b.HasOne("Platform.Data.Main.Entities.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_workspace_provider_keys_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("Platform.Data.Main.Entities.WorkspaceRole", b =>
