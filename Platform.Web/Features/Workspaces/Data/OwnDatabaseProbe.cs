@@ -57,7 +57,9 @@ public static class OwnDatabaseProbe
                    EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector'),
                    COALESCE((SELECT v.trusted FROM pg_available_extension_versions v JOIN pg_available_extensions a
                              ON a.name = v.name AND a.default_version = v.version WHERE v.name = 'vector'), false),
-                   to_regclass('tenant.__ef_migrations_history') IS NOT NULL,
+                   EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                           WHERE n.nspname = 'tenant' AND c.relname = '__ef_migrations_history'
+                             AND has_schema_privilege(n.oid, 'USAGE')),
                    EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'tenant')
             FROM pg_roles r WHERE r.rolname = current_user
             """, c);
