@@ -1,0 +1,116 @@
+using Microsoft.Playwright;
+using static Platform.E2E.Workspaces.WorkspacesBrowser;
+
+namespace Platform.E2E.Workspaces;
+
+public class WizardJourneys
+{
+    /// <summary>A new user lands in the wizard, completes it with the platform database, and ends in chat.
+    /// Returns the workspace slug.</summary>
+    internal static async Task<string> CompleteWizardAsync(IPage page, string name, bool screenshots)
+    {
+        await page.WaitForURLAsync("**/onboarding**");
+        await page.Locator("[data-testid=ws-name] input").FillAsync(name);
+        var slug = page.Locator("[data-testid=ws-slug] input");
+        await Assertions.Expect(slug).Not.ToHaveValueAsync("");
+        var continueButton = page.Locator("[data-testid=ws-continue]");
+        await Assertions.Expect(continueButton).ToBeEnabledAsync();
+        var slugValue = await slug.InputValueAsync();
+        if (screenshots) await ShotAsync(page, "wizard-1-workspace");
+        await continueButton.ClickAsync();
+
+        await page.WaitForURLAsync("**/onboarding/*");
+        await page.Locator("[data-testid=data-continue]").WaitForAsync();
+        if (screenshots)
+        {
+            await page.GetByText("Our own PostgreSQL database").ClickAsync();
+            await page.Locator("[data-testid=db-host] input").WaitForAsync();
+            await ShotAsync(page, "wizard-2-data-own-database");
+            await page.GetByText("Platform database (recommended)").ClickAsync();
+            await ShotAsync(page, "wizard-2-data");
+        }
+        await page.Locator("[data-testid=data-continue]").ClickAsync();
+
+        await page.Locator("[data-testid=ai-continue]").WaitForAsync();
+        if (screenshots) await ShotAsync(page, "wizard-3-ai");
+        await page.Locator("[data-testid=ai-continue]").ClickAsync();
+
+        await page.Locator("[data-testid=invites-continue]").WaitForAsync();
+        if (screenshots) await ShotAsync(page, "wizard-4-invites");
+        await page.Locator("[data-testid=invites-continue]").ClickAsync();
+
+        await page.Locator("[data-testid=knowledge-sample]").WaitForAsync();
+        await page.Locator("[data-testid=knowledge-sample]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=knowledge-sample]")).ToBeDisabledAsync();
+        if (screenshots) await ShotAsync(page, "wizard-5-knowledge");
+        await page.Locator("[data-testid=wizard-finish]").ClickAsync();
+        await page.WaitForURLAsync($"**/w/{slugValue}/chat");
+        return slugValue;
+    }
+
+    [E2EFact]
+    public async Task A_new_user_completes_the_wizard_on_the_platform_database_and_lands_in_chat()
+    {
+        await using var browser = await StartAsync();
+        var page = await browser.NewPersonAsync();
+        await RegisterAndSignInAsync(page, NewEmail("wizard"));
+        await page.GotoAsync("");
+        var slug = await CompleteWizardAsync(page, "Journey Lab " + Guid.NewGuid().ToString("N")[..6], screenshots: true);
+        await ShotAsync(page, "wizard-6-chat");
+        Assert.EndsWith($"/w/{slug}/chat", page.Url);
+    }
+
+    [E2EFact]
+    public async Task An_owner_invites_a_second_user_who_accepts_and_sees_the_workspace()
+    {
+        await using var browser = await StartAsync();
+        var owner = await browser.NewPersonAsync();
+        await RegisterAndSignInAsync(owner, NewEmail("owner"));
+        await owner.GotoAsync("");
+        var slug = await CompleteWizardAsync(owner, "Invite Co " + Guid.NewGuid().ToString("N")[..6], screenshots: false);
+
+        var inviteeEmail = NewEmail("invitee");
+        await owner.GotoAsync($"w/{slug}/settings/invites");
+        await owner.Locator("[data-testid=invite-emails] textarea").FillAsync(inviteeEmail);
+        await owner.Locator("[data-testid=invite-send]").ClickAsync();
+        var link = await owner.Locator("[data-testid=invite-link] code").InnerTextAsync();
+        await ShotAsync(owner, "settings-invites");
+
+        var invitee = await browser.NewPersonAsync();
+        var path = new Uri(link).AbsolutePath;
+        await invitee.GotoAsync(path.TrimStart('/'));
+        await invitee.Locator("[data-testid=invite-register]").WaitForAsync();
+        await ShotAsync(invitee, "invite-signed-out");
+        await RegisterAndSignInAsync(invitee, inviteeEmail, returnUrl: path);
+        await invitee.Locator("[data-testid=invite-accept]").ClickAsync();
+        await invitee.WaitForURLAsync($"**/w/{slug}/chat");
+
+        await owner.GotoAsync($"w/{slug}/settings/members");
+        await Assertions.Expect(owner.Locator("[data-testid=members-table]")).ToContainTextAsync(inviteeEmail);
+        await ShotAsync(owner, "settings-members");
+    }
+
+    [E2EFact]
+    public async Task An_admin_suspends_a_workspace_and_its_open_tabs_are_locked_out()
+    {
+        await using var browser = await StartAsync();
+        var member = await browser.NewPersonAsync();
+        await RegisterAndSignInAsync(member, NewEmail("suspended"));
+        await member.GotoAsync("");
+        var slug = await CompleteWizardAsync(member, "Suspend Me " + Guid.NewGuid().ToString("N")[..6], screenshots: false);
+        await member.GotoAsync($"w/{slug}/settings");
+        await member.Locator("[data-testid=settings-tabs]").WaitForAsync();
+
+        var admin = await browser.NewPersonAsync();
+        await SignInAsync(admin, "owner@acme.test", "Demo!Passw0rd");
+        await admin.GotoAsync("admin");
+        await admin.Locator("[data-testid=admin-search] input").FillAsync(slug);
+        await admin.Locator($"[data-testid=suspend-{slug}]").ClickAsync();
+        await Assertions.Expect(admin.Locator($"[data-testid=reactivate-{slug}]")).ToBeVisibleAsync();
+        await ShotAsync(admin, "admin-workspaces");
+
+        // The member's open tab notices within the re-check interval, without a reload.
+        await member.Locator("[data-testid=workspace-suspended]").WaitForAsync(new() { Timeout = 60_000 });
+        await ShotAsync(member, "member-suspended");
+    }
+}
