@@ -10,8 +10,8 @@ public class WizardJourneys
     internal static async Task<string> CompleteWizardAsync(IPage page, string name, bool screenshots)
     {
         await page.WaitForURLAsync("**/onboarding**");
-        await page.Locator("[data-testid=ws-name] input").FillAsync(name);
-        var slug = page.Locator("[data-testid=ws-slug] input");
+        await Field(page, "ws-name").FillAsync(name);
+        var slug = Field(page, "ws-slug");
         await Assertions.Expect(slug).Not.ToHaveValueAsync("");
         var continueButton = page.Locator("[data-testid=ws-continue]");
         await Assertions.Expect(continueButton).ToBeEnabledAsync();
@@ -24,7 +24,7 @@ public class WizardJourneys
         if (screenshots)
         {
             await page.GetByText("Our own PostgreSQL database").ClickAsync();
-            await page.Locator("[data-testid=db-host] input").WaitForAsync();
+            await Field(page, "db-host").WaitForAsync();
             await ShotAsync(page, "wizard-2-data-own-database");
             await page.GetByText("Platform database (recommended)").ClickAsync();
             await ShotAsync(page, "wizard-2-data");
@@ -71,7 +71,7 @@ public class WizardJourneys
 
         var inviteeEmail = NewEmail("invitee");
         await owner.GotoAsync($"w/{slug}/settings/invites");
-        await owner.Locator("[data-testid=invite-emails] textarea").FillAsync(inviteeEmail);
+        await Field(owner, "invite-emails").FillAsync(inviteeEmail);
         await owner.Locator("[data-testid=invite-send]").ClickAsync();
         var link = await owner.Locator("[data-testid=invite-link] code").InnerTextAsync();
         await ShotAsync(owner, "settings-invites");
@@ -104,7 +104,7 @@ public class WizardJourneys
         var admin = await browser.NewPersonAsync();
         await SignInAsync(admin, "owner@acme.test", "Demo!Passw0rd");
         await admin.GotoAsync("admin");
-        await admin.Locator("[data-testid=admin-search] input").FillAsync(slug);
+        await Field(admin, "admin-search").FillAsync(slug);
         await admin.Locator($"[data-testid=suspend-{slug}]").ClickAsync();
         await Assertions.Expect(admin.Locator($"[data-testid=reactivate-{slug}]")).ToBeVisibleAsync();
         await ShotAsync(admin, "admin-workspaces");

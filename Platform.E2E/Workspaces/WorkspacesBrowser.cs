@@ -72,6 +72,10 @@ public sealed class WorkspacesBrowser : IAsyncDisposable
         await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
     }
 
+    /// <summary>The input behind a MudBlazor field, wherever the data-testid landed (input or its wrapper).</summary>
+    public static ILocator Field(IPage page, string testId) =>
+        page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
+
     public static Task ShotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
 
