@@ -114,3 +114,25 @@ public class WizardJourneys
         await ShotAsync(member, "member-suspended");
     }
 }
+
+public class AuditJourneys
+{
+    [E2EFact]
+    public async Task A_failed_sign_in_appears_in_the_admin_audit_log()
+    {
+        await using var browser = await WorkspacesBrowser.StartAsync();
+        var stranger = await browser.NewPersonAsync();
+        var email = WorkspacesBrowser.NewEmail("nobody");
+        await stranger.GotoAsync("Account/Login");
+        await stranger.FillAsync("#Input\\.Email", email);
+        await stranger.FillAsync("#Input\\.Password", "wrong-password");
+        await stranger.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        await stranger.GetByText("Invalid login attempt").WaitForAsync();
+
+        var admin = await browser.NewPersonAsync();
+        await WorkspacesBrowser.SignInAsync(admin, "owner@acme.test", "Demo!Passw0rd");
+        await admin.GotoAsync("admin/audit");
+        await Assertions.Expect(admin.Locator("[data-testid=admin-audit]")).ToContainTextAsync(email);
+        await WorkspacesBrowser.ShotAsync(admin, "admin-audit");
+    }
+}

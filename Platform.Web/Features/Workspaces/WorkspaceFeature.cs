@@ -23,6 +23,9 @@ public static class WorkspaceFeature
         services.AddSingleton<IWorkspaceAiSettingsProvider>(sp => sp.GetRequiredService<WorkspaceAiKeys>());
         services.AddSingleton<Onboarding.OnboardingService>();
         services.AddSingleton<Admin.AdminConsole>();
+        // Failed sign-ins are security events: audit them (replaces Identity's SignInManager registration).
+        services.AddHttpContextAccessor();
+        services.Replace(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Identity.SignInManager<Platform.Data.Main.Entities.AppUser>, Admin.AuditingSignInManager>());
         services.AddScoped<CurrentWorkspace>();
         services.AddScoped<TenantDb>();
         return services;
