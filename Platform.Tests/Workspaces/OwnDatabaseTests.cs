@@ -170,3 +170,28 @@ public class OwnDatabaseTests(WorkspacesHostedPlatform platform, SecondPostgresC
         Assert.Empty(await platform.Get<WorkspaceDirectory>().ForUserAsync(owner));
     }
 }
+
+/// <summary>Local mode honours an own database too (the resolver routes it in both modes).</summary>
+public class OwnDatabaseLocalModeTests(WorkspacesLocalPlatform platform, SecondPostgresCluster cluster)
+    : IClassFixture<WorkspacesLocalPlatform>, IClassFixture<SecondPostgresCluster>
+{
+    [Fact]
+    public async Task A_local_install_can_give_a_workspace_its_own_database()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var result = await platform.Get<WorkspaceDataPlacement>().ConnectAsync(ws, owner, new OwnDatabaseInput
+        {
+            Host = "127.0.0.1", Port = cluster.Port, Database = "ws_ready", Username = "ws_owner", Password = SecondPostgresCluster.OwnerPassword,
+        });
+        Assert.True(result.Ok, result.Error);
+        await using (var tenant = await platform.Tenants.OpenAsync(ws, owner))
+        {
+            tenant.Documents.Add(new Document { Title = "Local mode, own database", Content = "text" });
+            await tenant.CommitAsync();
+        }
+        Assert.Equal(1, await SecondPostgresCluster.ScalarAsync(cluster.Super("ws_ready"), "SELECT count(*) FROM tenant.documents"));
+        // Another workspace of the same install still uses the main database.
+        var (other, otherOwner) = await platform.CreateWorkspaceAsync();
+        Assert.Equal(platform.TenantStoreApp, await platform.Get<TenantConnectionResolver>().ResolveAsync(other));
+    }
+}
