@@ -33,7 +33,7 @@ public sealed class AppServer : IAsyncLifetime
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
         var web = Path.Combine(RepositoryRoot(), "Platform.Web");
-        var dll = Path.Combine(web, "bin", BuildConfiguration(), "net10.0", "Platform.Web.dll");
+        var dll = WebDll();
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build Platform.Web first ({dll} is missing)");
 
         var start = new ProcessStartInfo("dotnet", $"\"{dll}\"")
@@ -115,6 +115,9 @@ public sealed class AppServer : IAsyncLifetime
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>Path of the app's dll as built alongside these tests.</summary>
+    public static string WebDll() => Path.Combine(RepositoryRoot(), "Platform.Web", "bin", BuildConfiguration(), "net10.0", "Platform.Web.dll");
 
     public static string RepositoryRoot()
     {
