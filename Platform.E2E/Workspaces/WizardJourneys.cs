@@ -1,9 +1,11 @@
 using Microsoft.Playwright;
-using static Platform.E2E.Workspaces.WorkspacesBrowser;
+using Platform.E2E.Infrastructure;
+using static Platform.E2E.Workspaces.WorkspaceSteps;
 
 namespace Platform.E2E.Workspaces;
 
-public class WizardJourneys
+[Collection(PlatformCollection.Name)]
+public class WizardJourneys(AppServer app, Browser browser)
 {
     /// <summary>A new user lands in the wizard, completes it with the platform database, and ends in chat.
     /// Returns the workspace slug.</summary>
@@ -48,62 +50,60 @@ public class WizardJourneys
         return slugValue;
     }
 
-    [E2EFact]
+    [Fact]
     public async Task A_new_user_completes_the_wizard_on_the_platform_database_and_lands_in_chat()
     {
-        await using var browser = await StartAsync();
-        var page = await browser.NewPersonAsync();
-        await RegisterAndSignInAsync(page, NewEmail("wizard"));
-        await page.GotoAsync("");
+        var page = await browser.NewPageAsync(app);
+        await AccountSteps.RegisterAndConfirmAsync(page, NewEmail("wizard"), Password);
+        await page.GotoAsync("/");
         var slug = await CompleteWizardAsync(page, "Journey Lab " + Guid.NewGuid().ToString("N")[..6], screenshots: true);
         await ShotAsync(page, "wizard-6-chat");
         Assert.EndsWith($"/w/{slug}/chat", page.Url);
     }
 
-    [E2EFact]
+    [Fact]
     public async Task An_owner_invites_a_second_user_who_accepts_and_sees_the_workspace()
     {
-        await using var browser = await StartAsync();
-        var owner = await browser.NewPersonAsync();
-        await RegisterAndSignInAsync(owner, NewEmail("owner"));
-        await owner.GotoAsync("");
+        var owner = await browser.NewPageAsync(app);
+        await AccountSteps.RegisterAndConfirmAsync(owner, NewEmail("owner"), Password);
+        await owner.GotoAsync("/");
         var slug = await CompleteWizardAsync(owner, "Invite Co " + Guid.NewGuid().ToString("N")[..6], screenshots: false);
 
         var inviteeEmail = NewEmail("invitee");
-        await owner.GotoAsync($"w/{slug}/settings/invites");
+        await owner.GotoAsync($"/w/{slug}/settings/invites");
         await Field(owner, "invite-emails").FillAsync(inviteeEmail);
         await owner.Locator("[data-testid=invite-send]").ClickAsync();
         var link = await owner.Locator("[data-testid=invite-link] code").InnerTextAsync();
         await ShotAsync(owner, "settings-invites");
 
-        var invitee = await browser.NewPersonAsync();
+        var invitee = await browser.NewPageAsync(app);
         var path = new Uri(link).AbsolutePath;
-        await invitee.GotoAsync(path.TrimStart('/'));
+        await invitee.GotoAsync(path);
         await invitee.Locator("[data-testid=invite-register]").WaitForAsync();
         await ShotAsync(invitee, "invite-signed-out");
-        await RegisterAndSignInAsync(invitee, inviteeEmail, returnUrl: path);
+        await AccountSteps.RegisterAndConfirmAsync(invitee, inviteeEmail, Password);
+        await invitee.GotoAsync(path);
         await invitee.Locator("[data-testid=invite-accept]").ClickAsync();
         await invitee.WaitForURLAsync($"**/w/{slug}/chat");
 
-        await owner.GotoAsync($"w/{slug}/settings/members");
+        await owner.GotoAsync($"/w/{slug}/settings/members");
         await Assertions.Expect(owner.Locator("[data-testid=members-table]")).ToContainTextAsync(inviteeEmail);
         await ShotAsync(owner, "settings-members");
     }
 
-    [E2EFact]
+    [Fact]
     public async Task An_admin_suspends_a_workspace_and_its_open_tabs_are_locked_out()
     {
-        await using var browser = await StartAsync();
-        var member = await browser.NewPersonAsync();
-        await RegisterAndSignInAsync(member, NewEmail("suspended"));
-        await member.GotoAsync("");
+        var member = await browser.NewPageAsync(app);
+        await AccountSteps.RegisterAndConfirmAsync(member, NewEmail("suspended"), Password);
+        await member.GotoAsync("/");
         var slug = await CompleteWizardAsync(member, "Suspend Me " + Guid.NewGuid().ToString("N")[..6], screenshots: false);
-        await member.GotoAsync($"w/{slug}/settings");
+        await member.GotoAsync($"/w/{slug}/settings");
         await member.Locator("[data-testid=settings-tabs]").WaitForAsync();
 
-        var admin = await browser.NewPersonAsync();
-        await SignInAsync(admin, "owner@acme.test", "Demo!Passw0rd");
-        await admin.GotoAsync("admin");
+        var admin = await browser.NewPageAsync(app);
+        await AccountSteps.SignInAsync(admin, AccountSteps.DemoOwnerEmail, AccountSteps.DemoOwnerPassword);
+        await admin.GotoAsync("/admin");
         await Field(admin, "admin-search").FillAsync(slug);
         await admin.Locator($"[data-testid=suspend-{slug}]").ClickAsync();
         await Assertions.Expect(admin.Locator($"[data-testid=reactivate-{slug}]")).ToBeVisibleAsync();
@@ -115,14 +115,14 @@ public class WizardJourneys
     }
 }
 
-public class OwnDatabaseJourney
+[Collection(PlatformCollection.Name)]
+public class OwnDatabaseJourney(AppServer app, Browser browser)
 {
-    private static readonly string OwnerCs = Environment.GetEnvironmentVariable("Database__MainOwner")
-        ?? "Host=127.0.0.1;Port=55432;Database=postgres;Username=platform_owner;Password=platform_owner_dev";
+    private static readonly string OwnerCs = AppServer.OwnerTemplate;
 
     /// <summary>The wizard with "our own PostgreSQL database": a fresh database on the shared cluster, owned by
     /// a non-superuser role (pgvector comes from template1).</summary>
-    [E2EFact]
+    [Fact]
     public async Task A_new_user_connects_their_own_database_in_the_wizard()
     {
         var b = new Npgsql.NpgsqlConnectionStringBuilder(OwnerCs) { Database = "postgres", Pooling = false };
@@ -133,24 +133,38 @@ public class OwnDatabaseJourney
             await using var cmd = new Npgsql.NpgsqlCommand($"CREATE DATABASE {database}", c);
             await cmd.ExecuteNonQueryAsync();
         }
-        await using var browser = await WorkspacesBrowser.StartAsync();
-        var page = await browser.NewPersonAsync();
-        await WorkspacesBrowser.RegisterAndSignInAsync(page, WorkspacesBrowser.NewEmail("owndb"));
-        await page.GotoAsync("");
+        try
+        {
+            await ConnectInWizardAsync(b, database);
+        }
+        finally
+        {
+            await using var c = new Npgsql.NpgsqlConnection(b.ConnectionString);
+            await c.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", c);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    private async Task ConnectInWizardAsync(Npgsql.NpgsqlConnectionStringBuilder b, string database)
+    {
+        var page = await browser.NewPageAsync(app);
+        await AccountSteps.RegisterAndConfirmAsync(page, NewEmail("owndb"), Password);
+        await page.GotoAsync("/");
         await page.WaitForURLAsync("**/onboarding**");
-        await WorkspacesBrowser.Field(page, "ws-name").FillAsync("Own DB " + database[^6..]);
+        await Field(page, "ws-name").FillAsync("Own DB " + database[^6..]);
         await Assertions.Expect(page.Locator("[data-testid=ws-continue]")).ToBeEnabledAsync();
         await page.Locator("[data-testid=ws-continue]").ClickAsync();
 
         await page.GetByText("Our own PostgreSQL database").ClickAsync();
-        await WorkspacesBrowser.Field(page, "db-host").FillAsync(b.Host!);
-        await WorkspacesBrowser.Field(page, "db-port").FillAsync(b.Port.ToString());
-        await WorkspacesBrowser.Field(page, "db-name").FillAsync(database);
-        await WorkspacesBrowser.Field(page, "db-user").FillAsync(b.Username!);
-        await WorkspacesBrowser.Field(page, "db-password").FillAsync(b.Password!);
+        await Field(page, "db-host").FillAsync(b.Host!);
+        await Field(page, "db-port").FillAsync(b.Port.ToString());
+        await Field(page, "db-name").FillAsync(database);
+        await Field(page, "db-user").FillAsync(b.Username!);
+        await Field(page, "db-password").FillAsync(b.Password!);
         await page.Locator("[data-testid=db-test]").ClickAsync();
         await page.Locator("[data-testid=db-test-ok]").WaitForAsync();
-        await WorkspacesBrowser.ShotAsync(page, "wizard-2-data-own-database-tested");
+        await ShotAsync(page, "wizard-2-data-own-database-tested");
         await page.Locator("[data-testid=db-connect]").ClickAsync();
         await page.Locator("[data-testid=ai-continue]").WaitForAsync(new() { Timeout = 60_000 });
         await page.Locator("[data-testid=ai-continue]").ClickAsync();
@@ -169,30 +183,30 @@ public class OwnDatabaseJourney
             await using var exists = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_class WHERE relname = 'documents' AND relforcerowsecurity", c);
             Assert.Equal(1L, await exists.ExecuteScalarAsync());
         }
-        await page.GotoAsync(page.Url.Replace("/chat", "/settings/data"));
+        await page.GotoAsync(new Uri(page.Url).AbsolutePath.Replace("/chat", "/settings/data"));
         await page.Locator("[data-testid=data-status]").WaitForAsync();
-        await WorkspacesBrowser.ShotAsync(page, "settings-data-own-database");
+        await ShotAsync(page, "settings-data-own-database");
     }
 }
 
-public class AuditJourneys
+[Collection(PlatformCollection.Name)]
+public class AuditJourneys(AppServer app, Browser browser)
 {
-    [E2EFact]
+    [Fact]
     public async Task A_failed_sign_in_appears_in_the_admin_audit_log()
     {
-        await using var browser = await WorkspacesBrowser.StartAsync();
-        var stranger = await browser.NewPersonAsync();
-        var email = WorkspacesBrowser.NewEmail("nobody");
-        await stranger.GotoAsync("Account/Login");
+        var stranger = await browser.NewPageAsync(app);
+        var email = NewEmail("nobody");
+        await stranger.GotoAsync("/Account/Login");
         await stranger.FillAsync("#Input\\.Email", email);
         await stranger.FillAsync("#Input\\.Password", "wrong-password");
         await stranger.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
         await stranger.GetByText("Invalid login attempt").WaitForAsync();
 
-        var admin = await browser.NewPersonAsync();
-        await WorkspacesBrowser.SignInAsync(admin, "owner@acme.test", "Demo!Passw0rd");
-        await admin.GotoAsync("admin/audit");
+        var admin = await browser.NewPageAsync(app);
+        await AccountSteps.SignInAsync(admin, AccountSteps.DemoOwnerEmail, AccountSteps.DemoOwnerPassword);
+        await admin.GotoAsync("/admin/audit");
         await Assertions.Expect(admin.Locator("[data-testid=admin-audit]")).ToContainTextAsync(email);
-        await WorkspacesBrowser.ShotAsync(admin, "admin-audit");
+        await ShotAsync(admin, "admin-audit");
     }
 }
