@@ -11,8 +11,10 @@ namespace Platform.Web.Features.Workspaces;
 /// of work older than that (<see cref="RequireAccessAsync"/>), so a removed member or a suspended workspace loses
 /// access in an open tab within a minute.
 /// </summary>
-public sealed class CurrentWorkspace(AuthenticationStateProvider auth, WorkspaceDirectory directory, TimeProvider clock)
+public sealed class CurrentWorkspace(AuthenticationStateProvider auth, WorkspaceDirectory directory, TimeProvider? time = null)
 {
+    private readonly TimeProvider clock = time ?? TimeProvider.System;
+
     public static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(20);
 
     private string? _slug;
@@ -46,10 +48,11 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
         _slug is null ? Task.FromResult<WorkspaceAccess?>(null) : EnterAsync(_slug, ct);
 
     /// <summary>The current access, re-checked when the last check is older than <see cref="RecheckEvery"/>.
-    /// Throws <see cref="WorkspaceAccessDeniedException"/> when it is gone or the workspace is suspended.</summary>
+    /// Throws <see cref="WorkspaceAccessDeniedException"/> when it is gone or the workspace is suspended (and, as before,
+    /// <see cref="InvalidOperationException"/> when no workspace was entered).</summary>
     public async Task<WorkspaceAccess> RequireAccessAsync(CancellationToken ct = default)
     {
-        if (Access is null) throw new WorkspaceAccessDeniedException("No workspace has been entered.");
+        if (Access is null) throw new InvalidOperationException("No workspace has been entered.");
         if (clock.GetUtcNow() - _checkedAt > RecheckEvery) await RecheckAsync(ct);
         return Access switch
         {
