@@ -74,6 +74,7 @@ public class WizardJourneys(AppServer app, Browser browser)
         await Field(owner, "invite-emails").FillAsync(inviteeEmail);
         await owner.Locator("[data-testid=invite-send]").ClickAsync();
         var link = await owner.Locator("[data-testid=invite-link] code").InnerTextAsync();
+        await Assertions.Expect(owner.Locator("[data-testid=invites-table]")).ToContainTextAsync("pending");
         await ShotAsync(owner, "settings-invites");
 
         var invitee = await browser.NewPageAsync(app);
