@@ -68,6 +68,7 @@ public sealed partial class Chunker(int maxTokens = 512, int overlapTokens = 64)
 
         foreach (Match block in BlockPattern().Matches(text))
         {
+            if (string.IsNullOrWhiteSpace(block.Value)) continue;
             var (start, end) = (block.Index, block.Index + block.Length);
             var heading = HeadingPattern().Match(block.Value);
             if (heading.Success && heading.Index != 0) heading = Match.Empty;
@@ -107,20 +108,28 @@ public sealed partial class Chunker(int maxTokens = 512, int overlapTokens = 64)
         if (boundaries.Count <= 2) boundaries = Boundaries(text, start, end, WordGap());
         if (boundaries.Count > 2)
         {
-            // Group consecutive units into pieces of about the overlap size, so overlap can be carried.
-            var target = Math.Max(1, Math.Min(overlapTokens, maxTokens / 4));
+            // Group consecutive units into pieces of at most half the overlap, so the overlap can be carried in
+            // whole pieces; a single unit larger than that stays one piece (or is cut further if it cannot fit).
+            var target = Math.Max(1, Math.Min(overlapTokens / 2, maxTokens / 4));
             var pieceStart = boundaries[0];
             for (var i = 1; i < boundaries.Count; i++)
             {
                 var size = TokenEstimator.Count(text.AsSpan(pieceStart, boundaries[i] - pieceStart));
-                if (size >= target || i == boundaries.Count - 1)
+                if (size > target && boundaries[i - 1] > pieceStart)
                 {
-                    if (size > maxTokens) CutCharacters(text, pieceStart, boundaries[i], section, pieces);
-                    else if (size > 0 || pieceStart < boundaries[i]) pieces.Add(new Piece(pieceStart, boundaries[i], size, false, section));
-                    pieceStart = boundaries[i];
+                    Emit(pieceStart, boundaries[i - 1]);
+                    pieceStart = boundaries[i - 1];
                 }
             }
+            Emit(pieceStart, end);
             return;
+
+            void Emit(int from, int to)
+            {
+                var size = TokenEstimator.Count(text.AsSpan(from, to - from));
+                if (size > maxTokens) CutCharacters(text, from, to, section, pieces);
+                else pieces.Add(new Piece(from, to, size, false, section));
+            }
         }
         CutCharacters(text, start, end, section, pieces);
     }
@@ -136,7 +145,7 @@ public sealed partial class Chunker(int maxTokens = 512, int overlapTokens = 64)
     /// <summary>One unbroken run (a long URL, base64, a CJK paragraph without spaces): cut between text elements.</summary>
     private void CutCharacters(string text, int start, int end, string? section, List<Piece> pieces)
     {
-        var target = Math.Max(1, Math.Min(overlapTokens, maxTokens / 4));
+        var target = Math.Max(1, Math.Min(overlapTokens / 2, maxTokens / 4));
         var pieceStart = start;
         var elements = StringInfo.GetTextElementEnumerator(text[start..end]);
         while (elements.MoveNext())
