@@ -19,9 +19,10 @@ public sealed class OpenAiEmbeddingTests : IAsyncLifetime
             Task.FromResult(new WorkspaceAiSettings(null, endpoint));
     }
 
+    // Only "slow" gets a short timeout: on a busy machine the others must not be mistaken for timeouts.
     private WorkspaceEmbedder Embedder(string model) => new(
         new FixedSettings(new AiEndpoint(_server.BaseUrl, "sk-test", model)), _usage, new NoBudgetGuard(),
-        Options.Create(new EmbeddingOptions { TimeoutSeconds = 1 }), NullLogger<WorkspaceEmbedder>.Instance);
+        Options.Create(new EmbeddingOptions { TimeoutSeconds = model == "slow" ? 1 : 60 }), NullLogger<WorkspaceEmbedder>.Instance);
 
     [Fact]
     public async Task Embeds_a_batch_over_http_asking_for_1024_dimensions_and_records_usage()
