@@ -22,6 +22,7 @@ public sealed class SearchBench : IBenchmark
     public string Name => "search";
 
     private const int K = 10;
+    private const string HalfvecOrder = "c.embedding::halfvec(1024) <=> @v::halfvec(1024)";
     private static readonly string Owner = Environment.GetEnvironmentVariable("Database__MainOwner")
         ?? "Host=127.0.0.1;Port=55432;Database=platform;Username=platform_owner;Password=platform_owner_dev";
     private static readonly string App = Environment.GetEnvironmentVariable("Database__Main")
@@ -82,24 +83,24 @@ public sealed class SearchBench : IBenchmark
         var exact = new List<List<Guid>>();
         foreach (var v in vectors) exact.Add(await VectorTopAsync(appSource, large, v, "c.embedding <=> @v", exactScan: true));
 
-        var halfClock = Stopwatch.StartNew();
-        await ExecAsync(owner, "SET maintenance_work_mem = '1GB'; CREATE INDEX ix_bench_halfvec_hnsw ON tenant.document_chunks USING hnsw ((embedding::halfvec(1024)) halfvec_cosine_ops)");
-        var halfBuild = halfClock.Elapsed;
-        var halfSize = await ScalarAsync<long>(owner, "SELECT pg_relation_size('tenant.ix_bench_halfvec_hnsw')");
-        var halfRecall = await RecallAsync(appSource, large, vectors, exact, "c.embedding::halfvec(1024) <=> @v::halfvec(1024)");
-        var halfP50 = await LatencyAsync(appSource, large, vectors, "c.embedding::halfvec(1024) <=> @v::halfvec(1024)");
-        await ExecAsync(owner, "DROP INDEX tenant.ix_bench_halfvec_hnsw");
-
         var fullClock = Stopwatch.StartNew();
-        await ExecAsync(owner, "SET maintenance_work_mem = '1GB'; CREATE INDEX ix_document_chunks_embedding_hnsw ON tenant.document_chunks USING hnsw (embedding vector_cosine_ops)");
+        await ExecAsync(owner, "SET maintenance_work_mem = '1GB'; CREATE INDEX ix_bench_vector_hnsw ON tenant.document_chunks USING hnsw (embedding vector_cosine_ops)");
         var fullBuild = fullClock.Elapsed;
-        var fullSize = await ScalarAsync<long>(owner, "SELECT pg_relation_size('tenant.ix_document_chunks_embedding_hnsw')");
+        var fullSize = await ScalarAsync<long>(owner, "SELECT pg_relation_size('tenant.ix_bench_vector_hnsw')");
         var fullRecall = await RecallAsync(appSource, large, vectors, exact, "c.embedding <=> @v");
         var fullP50 = await LatencyAsync(appSource, large, vectors, "c.embedding <=> @v");
-        report.Note($"halfvec HNSW: built in {halfBuild.TotalSeconds:0.0}s, {halfSize / 1048576.0:0.0} MB, recall@10 {halfRecall:0.000}, top-10 p50 {halfP50:0.00} ms");
-        report.Note($"vector  HNSW: built in {fullBuild.TotalSeconds:0.0}s, {fullSize / 1048576.0:0.0} MB, recall@10 {fullRecall:0.000}, top-10 p50 {fullP50:0.00} ms " +
-                    $"(ef_search {HybridKnowledgeSearch.EfSearch}, iterative scan; halfvec recall loss {fullRecall - halfRecall:0.000})");
-        report.Target("hnsw_recall_at_10", fullRecall, ">=0.95", fullRecall >= 0.95);
+        await ExecAsync(owner, "DROP INDEX tenant.ix_bench_vector_hnsw");
+
+        var halfClock = Stopwatch.StartNew();
+        await ExecAsync(owner, "SET maintenance_work_mem = '1GB'; CREATE INDEX ix_document_chunks_embedding_hnsw ON tenant.document_chunks USING hnsw ((embedding::halfvec(1024)) halfvec_cosine_ops)");
+        var halfBuild = halfClock.Elapsed;
+        var halfSize = await ScalarAsync<long>(owner, "SELECT pg_relation_size('tenant.ix_document_chunks_embedding_hnsw')");
+        var halfRecall = await RecallAsync(appSource, large, vectors, exact, HalfvecOrder);
+        var halfP50 = await LatencyAsync(appSource, large, vectors, HalfvecOrder);
+        report.Note($"vector  HNSW: built in {fullBuild.TotalSeconds:0.0}s, {fullSize / 1048576.0:0.0} MB, recall@10 {fullRecall:0.000}, top-10 p50 {fullP50:0.00} ms");
+        report.Note($"halfvec HNSW: built in {halfBuild.TotalSeconds:0.0}s, {halfSize / 1048576.0:0.0} MB, recall@10 {halfRecall:0.000}, top-10 p50 {halfP50:0.00} ms " +
+                    $"(the app's; ef_search {HybridKnowledgeSearch.EfSearch}, iterative scan, 40 candidates re-ranked at full precision; recall loss vs vector {fullRecall - halfRecall:0.000})");
+        report.Target("hnsw_recall_at_10", halfRecall, ">=0.95", halfRecall >= 0.95);
 
         // ---- hybrid: ours vs the seed's SQL, same workspace, same queries, both under RLS as the app role
         var ours = new List<double>();
@@ -112,8 +113,8 @@ public sealed class SearchBench : IBenchmark
         }
         var (o50, o95, s50, s95) = (P(ours, 50), P(ours, 95), P(seed, 50), P(seed, 95));
         report.Note($"hybrid (large workspace): ours p50 {o50:0.00} ms p95 {o95:0.00} ms; seed SQL p50 {s50:0.00} ms p95 {s95:0.00} ms");
-        report.Target("hybrid_speedup_vs_seed_p50", s50 / o50, ">=10", s50 / o50 >= 10 && fullRecall >= 0.95);
-        report.Target("hybrid_speedup_vs_seed_p95", s95 / o95, ">=10", s95 / o95 >= 10 && fullRecall >= 0.95);
+        report.Target("hybrid_speedup_vs_seed_p50", s50 / o50, ">=10", s50 / o50 >= 10 && halfRecall >= 0.95);
+        report.Target("hybrid_speedup_vs_seed_p95", s95 / o95, ">=10", s95 / o95 >= 10 && halfRecall >= 0.95);
 
         // ---- full text under RLS (search-gated policy, GIN) vs the same query with RLS off (owner, NO FORCE)
         var rlsOn = new List<double>();
@@ -288,9 +289,9 @@ public sealed class SearchBench : IBenchmark
             ? "SELECT set_config('enable_indexscan', 'off', true), set_config('enable_bitmapscan', 'off', true)"
             : $"SELECT set_config('hnsw.ef_search', '{HybridKnowledgeSearch.EfSearch}', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", connection, tx))
             await set.ExecuteNonQueryAsync();
-        // relaxed_order may emit neighbours slightly out of order: over-fetch like the app does (40), then re-sort.
+        // As the app does: over-fetch 40 candidates in index order, then rank them by full-precision distance.
         await using var cmd = new NpgsqlCommand(
-            $"WITH t AS MATERIALIZED (SELECT c.id, {distance} AS d FROM tenant.document_chunks c WHERE c.workspace_id = @ws ORDER BY {distance} LIMIT @n) SELECT id FROM t ORDER BY d LIMIT @k",
+            $"WITH t AS MATERIALIZED (SELECT c.id, c.embedding <=> @v AS d FROM tenant.document_chunks c WHERE c.workspace_id = @ws ORDER BY {distance} LIMIT @n) SELECT id FROM t ORDER BY d LIMIT @k",
             connection, tx);
         cmd.Parameters.AddWithValue("n", Math.Max(4 * K, 40));
         cmd.Parameters.AddWithValue("ws", ws);
@@ -305,7 +306,7 @@ public sealed class SearchBench : IBenchmark
     /// <summary>The vector leg as the app runs it: HNSW first, exact scan when that comes back short.</summary>
     private static async Task<List<Guid>> VectorLegAsync(NpgsqlDataSource source, Guid ws, float[] vector)
     {
-        var approx = await VectorTopAsync(source, ws, vector, "c.embedding <=> @v", exactScan: false);
+        var approx = await VectorTopAsync(source, ws, vector, HalfvecOrder, exactScan: false);
         return approx.Count >= K ? approx : await VectorTopAsync(source, ws, vector, "c.embedding <=> @v", exactScan: true);
     }
 

@@ -35,7 +35,7 @@ public class KnowledgeBaseJourneys(AppServer app, Browser browser)
 
         // A keyword-only question: the receipt code.
         await page.Locator("[data-testid=try-a-question]").ClickAsync();
-        await page.Locator("[data-testid=search-query] input").FillAsync("RX-2231");
+        await page.Locator("input[data-testid=search-query], [data-testid=search-query] input").First.FillAsync("RX-2231");
         await page.Locator("[data-testid=search-button]").ClickAsync();
         var first = page.Locator("[data-testid=search-result]").First;
         await Assertions.Expect(first).ToContainTextAsync("returns");

@@ -61,15 +61,16 @@ public sealed class HybridKnowledgeSearch(
         }
 
         var filter = Filters(filters, "c");
-        // exact: "+ 0" keeps the ORDER BY from matching the HNSW index, so the planner reads the workspace's rows
-        // through its primary key and sorts them: exact, and cheap exactly when the workspace is small.
-        var distance = exact ? "(c.embedding <=> @v) + 0" : "c.embedding <=> @v";
+        // Approximate: the halfvec HNSW index finds candidates, which are then ranked by full-precision distance.
+        // Exact: "+ 0" keeps the ORDER BY from matching any index, so the planner reads the workspace's rows through
+        // its primary key and sorts them: exact, and cheap exactly when the workspace is small.
+        var candidateOrder = exact ? "(c.embedding <=> @v) + 0" : "c.embedding::halfvec(1024) <=> @v::halfvec(1024)";
         var sql = $"""
             WITH vec AS MATERIALIZED (
-                SELECT c.id, {distance} AS distance
+                SELECT c.id, c.embedding <=> @v AS distance
                   FROM tenant.document_chunks c
                  WHERE c.workspace_id = @ws AND c.embedding_model = @model {filter}
-                 ORDER BY {distance}
+                 ORDER BY {candidateOrder}
                  LIMIT @n),
             vec_ranked AS (SELECT id, distance, row_number() OVER (ORDER BY distance) AS r FROM vec),
             kw AS MATERIALIZED (
