@@ -43,6 +43,7 @@ public static class WorkspaceRows
         tenant.Chats.Add(chat);
         tenant.Messages.Add(new Message { ChatId = chat.Id, Role = "user", Content = "hi" });
         tenant.Documents.Add(document);
+        tenant.DocumentFiles.Add(new DocumentFile { DocumentId = document.Id, Data = "text"u8.ToArray() });
         tenant.DocumentChunks.Add(new DocumentChunk
         {
             DocumentId = document.Id, Content = "text", Position = 0,

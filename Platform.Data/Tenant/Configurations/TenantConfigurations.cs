@@ -45,8 +45,21 @@ public class DocumentConfiguration : IEntityTypeConfiguration<Document>
         b.Property(d => d.Title).HasMaxLength(300);
         b.Property(d => d.Status).HasMaxLength(20);
         b.Property(d => d.ContentHash).HasMaxLength(64);
+        b.Property(d => d.Category).HasMaxLength(100);
+        b.Property(d => d.EmbeddingModel).HasMaxLength(200);
         b.HasIndex(d => new { d.WorkspaceId, d.ContentHash });
         b.HasIndex(d => new { d.WorkspaceId, d.Status });
+    }
+}
+
+public class DocumentFileConfiguration : IEntityTypeConfiguration<DocumentFile>
+{
+    public void Configure(EntityTypeBuilder<DocumentFile> b)
+    {
+        b.IsTenantEntity("document_files");
+        b.HasOne<Document>().WithMany().HasForeignKey(f => new { f.WorkspaceId, f.DocumentId })
+            .OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(f => new { f.WorkspaceId, f.DocumentId }).IsUnique();
     }
 }
 
@@ -58,7 +71,9 @@ public class DocumentChunkConfiguration : IEntityTypeConfiguration<DocumentChunk
         b.HasOne(c => c.Document).WithMany(d => d.Chunks).HasForeignKey(c => new { c.WorkspaceId, c.DocumentId })
             .OnDelete(DeleteBehavior.Cascade);
         b.Property(c => c.Embedding).HasColumnType($"vector({DocumentChunk.EmbeddingDimensions})");
+        b.Property(c => c.EmbeddingModel).HasMaxLength(200);
         b.HasIndex(c => new { c.WorkspaceId, c.DocumentId, c.Position }).IsUnique();
+        // The HNSW index, the keyword-search table and its trigger are custom SQL in the Documents migration.
     }
 }
 

@@ -16,10 +16,31 @@ public class Document : TenantEntity
     public string Status { get; set; } = DocumentStatus.Queued;
     public string? StatusReason { get; set; }
 
-    /// <summary>Extracted text (the source of the chunks).</summary>
+    /// <summary>0–100 while processing (extract, chunk, embed batches, store).</summary>
+    public int Progress { get; set; }
+
+    /// <summary>How many times the worker has started on this document (retries give up after a limit).</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>While processing: the worker's lease (another instance may take over after it). While queued after
+    /// a transient failure: not before this time.</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
+
+    /// <summary>Extracted text (the source of the chunks); chunk offsets point into it.</summary>
     public string? Content { get; set; }
 
+    public string? Category { get; set; }
+    public List<string> Tags { get; set; } = [];
+
+    public int ChunkCount { get; set; }
+
+    /// <summary>The embedding model of its chunks (searches never mix models).</summary>
+    public string? EmbeddingModel { get; set; }
+
     public Guid? CreatedByUserId { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset? ProcessedAt { get; set; }
+
     public List<DocumentChunk> Chunks { get; set; } = [];
 }
 
@@ -29,6 +50,13 @@ public static class DocumentStatus
     public const string Processing = "processing";
     public const string Ready = "ready";
     public const string Failed = "failed";
+}
+
+/// <summary>The uploaded bytes of a document, kept apart so listing documents never loads them.</summary>
+public class DocumentFile : TenantEntity
+{
+    public Guid DocumentId { get; set; }
+    public required byte[] Data { get; set; }
 }
 
 public class DocumentChunk : TenantEntity
@@ -42,6 +70,13 @@ public class DocumentChunk : TenantEntity
     public int Position { get; set; }
     public required string Content { get; set; }
     public int TokenCount { get; set; }
+
+    /// <summary>Heading path the chunk sits under ("Handbook › Time off"), for citations and keyword search.</summary>
+    public string? Section { get; set; }
+
+    /// <summary>Character range of <see cref="Content"/> inside the document's extracted text.</summary>
+    public int StartOffset { get; set; }
+    public int EndOffset { get; set; }
 
     /// <summary>vector(1024), stored inline (STORAGE PLAIN); null until embedded.</summary>
     public Vector? Embedding { get; set; }

@@ -1,0 +1,50 @@
+using System.Text;
+using Microsoft.Playwright;
+using Platform.E2E.Infrastructure;
+
+namespace Platform.E2E.Documents;
+
+[Collection(PlatformCollection.Name)]
+public class KnowledgeBaseJourneys(AppServer app, Browser browser)
+{
+    private static FilePayload Text(string name, string mime, string content) =>
+        new() { Name = name, MimeType = mime, Buffer = Encoding.UTF8.GetBytes(content) };
+
+    [Fact]
+    public async Task Upload_three_files_watch_them_become_ready_search_and_open_the_cited_passage()
+    {
+        var page = await browser.NewPageAsync(app);
+        await AccountSteps.SignInAsync(page, AccountSteps.DemoOwnerEmail, AccountSteps.DemoOwnerPassword);
+        await page.GotoAsync("/w/acme/documents");
+        await page.Locator("[data-testid=documents-table]").WaitForAsync();
+
+        // Three files at once through the upload's file input (what a drop hands to it as well).
+        await page.Locator("input[type=file]").SetInputFilesAsync(new[]
+        {
+            Text("onboarding.md", "text/markdown", "# Onboarding\n\n## First day\n\nNew starters receive their notebook computer from IT at 9:00 on day one."),
+            Text("returns.html", "text/html", "<html><body><h1>Returns</h1><p>Customers may return goods within 30 days with the receipt code RX-2231.</p></body></html>"),
+            Text("suppliers.csv", "text/csv", "supplier,city,contact\nNorthwind,Oslo,anna@northwind.test\nContoso,Lyon,luc@contoso.test\n"),
+        });
+        await Assertions.Expect(page.Locator("[data-testid=upload-batch]")).ToContainTextAsync("suppliers.csv");
+        await Browser.ScreenshotAsync(page, "documents-1-uploaded");
+
+        // The worker processes them in the background; the page follows live (no reload).
+        var ready = page.Locator("[data-testid=document-status][data-status=ready]");
+        await Assertions.Expect(ready).ToHaveCountAsync(4, new() { Timeout = 60_000 }); // three + the seeded handbook
+        await Browser.ScreenshotAsync(page, "documents-2-ready");
+
+        // A keyword-only question: the receipt code.
+        await page.Locator("[data-testid=try-a-question]").ClickAsync();
+        await page.Locator("input[data-testid=search-query], [data-testid=search-query] input").First.FillAsync("RX-2231");
+        await page.Locator("[data-testid=search-button]").ClickAsync();
+        var first = page.Locator("[data-testid=search-result]").First;
+        await Assertions.Expect(first).ToContainTextAsync("returns");
+        await Browser.ScreenshotAsync(page, "documents-3-search");
+
+        // Open the cited passage: the viewer shows it highlighted in its document.
+        await first.Locator("[data-testid=open-passage]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=passage]")).ToContainTextAsync("RX-2231");
+        await Assertions.Expect(page.Locator("[data-testid=document-text] mark")).ToContainTextAsync("RX-2231");
+        await Browser.ScreenshotAsync(page, "documents-4-passage");
+    }
+}

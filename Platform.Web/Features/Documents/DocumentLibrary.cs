@@ -1,0 +1,67 @@
+using Platform.Data.Main.Entities;
+using Platform.Web.Ai;
+using Platform.Web.Features.Documents.Ingestion;
+using Platform.Web.Features.Workspaces;
+
+namespace Platform.Web.Features.Documents;
+
+/// <summary>
+/// What the Documents pages may do, for the circuit's current workspace and user. Blazor UI events bypass HTTP
+/// middleware, so every permission is checked here: members add, search and read; deleting someone else's
+/// document takes an owner or admin. Expected failures come back as messages, never as exceptions.
+/// </summary>
+public sealed class DocumentLibrary(
+    CurrentWorkspace workspace, DocumentIntake intake, DocumentQueries queries, IKnowledgeSearch search)
+{
+    public long MaxFileBytes => intake.MaxFileBytes;
+
+    private (Guid WorkspaceId, Guid? UserId) Scope() => (workspace.WorkspaceId, workspace.UserId);
+
+    public Task<List<DocumentRow>> ListAsync(CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        return queries.ListAsync(ws, user, ct);
+    }
+
+    public Task<DocumentView?> GetAsync(Guid documentId, CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        return queries.GetAsync(ws, user, documentId, ct);
+    }
+
+    public Task<IntakeResult> AddFileAsync(string name, Stream content, long size, CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        return intake.AddFileAsync(ws, user, name, content, size, ct: ct);
+    }
+
+    public Task<IntakeResult> AddTextAsync(string title, string text, CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        return intake.AddTextAsync(ws, user, title, text, ct: ct);
+    }
+
+    public async Task<string?> DeleteAsync(DocumentRow document, CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        var role = workspace.Access?.Role;
+        if (role is not (BuiltInRoles.Owner or BuiltInRoles.Admin))
+        {
+            // Members may delete what they uploaded themselves.
+            if (user is null || await queries.CreatedByAsync(ws, user, document.Id, ct) != user) return "Only workspace owners and admins can delete documents uploaded by others.";
+        }
+        return await queries.DeleteAsync(ws, user, document.Id, ct) ? null : "The document no longer exists.";
+    }
+
+    public async Task<string?> RetryAsync(Guid documentId, CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        return await queries.RetryAsync(ws, user, documentId, ct) ? null : "Only failed documents can be retried.";
+    }
+
+    public Task<IReadOnlyList<KnowledgePassage>> SearchAsync(string query, int k, CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        return search.SearchAsync(ws, user, query, k, null, ct);
+    }
+}

@@ -1,0 +1,74 @@
+using Npgsql;
+using NpgsqlTypes;
+using Pgvector;
+using Platform.Data.Tenancy;
+
+namespace Platform.Web.Features.Documents.Ingestion;
+
+/// <summary>A chunk ready to store.</summary>
+public sealed record NewChunk(Guid Id, int Position, string Content, int TokenCount, string? Section, int StartOffset,
+    int EndOffset, float[]? Embedding);
+
+/// <summary>
+/// Bulk chunk writes with binary COPY (several times faster than EF's batched INSERTs, see `./platform bench search`).
+/// PostgreSQL refuses COPY FROM into a table with row-level security, so rows are copied into a temporary staging
+/// table (dropped at commit) and moved with one INSERT … SELECT, where the RLS WITH CHECK still judges every row.
+/// Runs inside a transaction begun with <see cref="TenantSessionInterceptor.BeginAsync"/>.
+/// </summary>
+public static class ChunkWriter
+{
+    private const string Columns = """
+        workspace_id, id, document_id, position, content, token_count, section,
+        start_offset, end_offset, embedding, embedding_model, created_at
+        """;
+
+    private const string Stage = """
+        CREATE TEMP TABLE IF NOT EXISTS chunk_staging (LIKE tenant.document_chunks INCLUDING DEFAULTS) ON COMMIT DROP
+        """;
+
+    private const string Copy = """
+        COPY chunk_staging (workspace_id, id, document_id, position, content, token_count, section,
+                                     start_offset, end_offset, embedding, embedding_model, created_at)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    public static async Task<ulong> WriteAsync(NpgsqlConnection connection, Guid workspaceId, Guid documentId,
+        IReadOnlyList<NewChunk> chunks, string? embeddingModel, CancellationToken ct = default)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using (var stage = new NpgsqlCommand(Stage, connection)) await stage.ExecuteNonQueryAsync(ct);
+        await using (var importer = await connection.BeginBinaryImportAsync(Copy, ct))
+        {
+            await WriteRowsAsync(importer, workspaceId, documentId, chunks, embeddingModel, now, ct);
+            await importer.CompleteAsync(ct);
+        }
+        await using var move = new NpgsqlCommand(
+            $"INSERT INTO tenant.document_chunks ({Columns}) SELECT {Columns} FROM chunk_staging; TRUNCATE chunk_staging", connection);
+        return (ulong)await move.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task WriteRowsAsync(NpgsqlBinaryImporter importer, Guid workspaceId, Guid documentId,
+        IReadOnlyList<NewChunk> chunks, string? embeddingModel, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var c in chunks)
+        {
+            await importer.StartRowAsync(ct);
+            await importer.WriteAsync(workspaceId, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(c.Id, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(documentId, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(c.Position, NpgsqlDbType.Integer, ct);
+            // PostgreSQL text cannot hold NUL; extraction removes control characters, this is the last guard.
+            await importer.WriteAsync(c.Content.Replace("\0", ""), NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(c.TokenCount, NpgsqlDbType.Integer, ct);
+            if (c.Section is null) await importer.WriteNullAsync(ct);
+            else await importer.WriteAsync(c.Section, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(c.StartOffset, NpgsqlDbType.Integer, ct);
+            await importer.WriteAsync(c.EndOffset, NpgsqlDbType.Integer, ct);
+            if (c.Embedding is null) await importer.WriteNullAsync(ct);
+            else await importer.WriteAsync(new Vector(c.Embedding), "vector", ct);
+            if (embeddingModel is null || c.Embedding is null) await importer.WriteNullAsync(ct);
+            else await importer.WriteAsync(embeddingModel, NpgsqlDbType.Varchar, ct);
+            await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Platform.Data.Tenancy;
+using Platform.Data.Tenant.Entities;
+using Platform.Web.Ai.Embeddings;
+
+namespace Platform.Web.Features.Documents.Ingestion;
+
+/// <summary>
+/// Takes the next unfinished document of a workspace and carries it to ready or failed: extract, chunk, embed in
+/// batches (progress saved after each), then replace its chunks in one transaction with binary COPY. Claiming uses
+/// a lease with SKIP LOCKED, so several instances can share the work and a crashed one's documents are resumed.
+/// </summary>
+public sealed class DocumentProcessor(
+    TenantDbFactory tenants, TenantConnectionResolver resolver, DataSourceRegistry sources, WorkspaceEmbedder embedder,
+    IngestionSignals signals, IOptions<DocumentsOptions> options, IOptions<EmbeddingOptions> embeddingOptions,
+    ILogger<DocumentProcessor> logger)
+{
+    /// <summary>Processes documents of the workspace until none is left to claim. Returns how many it finished.</summary>
+    public async Task<int> DrainAsync(Guid workspaceId, CancellationToken ct)
+    {
+        var done = 0;
+        while (!ct.IsCancellationRequested && await ClaimAsync(workspaceId, ct) is { } documentId)
+        {
+            await ProcessAsync(workspaceId, documentId, ct);
+            done++;
+        }
+        return done;
+    }
+
+    private async Task<Guid?> ClaimAsync(Guid workspaceId, CancellationToken ct)
+    {
+        await using var db = await tenants.OpenAsync(workspaceId, null, ct);
+        var lease = TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+        var claimed = await db.Database.SqlQuery<Guid>($"""
+            UPDATE tenant.documents d
+               SET status = 'processing', attempts = d.attempts + 1, progress = 0,
+                   lease_until = now() + {lease}, updated_at = now()
+             WHERE d.workspace_id = {workspaceId} AND d.id = (
+                   SELECT id FROM tenant.documents
+                    WHERE workspace_id = {workspaceId} AND status IN ('queued', 'processing')
+                      AND (lease_until IS NULL OR lease_until < now())
+                    ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING d.id AS "Value"
+            """).ToListAsync(ct);
+        await db.CommitAsync(ct);
+        return claimed.Count == 0 ? null : claimed[0];
+    }
+
+    private async Task ProcessAsync(Guid workspaceId, Guid documentId, CancellationToken ct)
+    {
+        Document? document;
+        byte[]? file;
+        await using (var db = await tenants.OpenAsync(workspaceId, null, ct))
+        {
+            document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == documentId, ct);
+            file = await db.DocumentFiles.Where(f => f.DocumentId == documentId).Select(f => f.Data).FirstOrDefaultAsync(ct);
+        }
+        if (document is null) return;
+        await ReportAsync(workspaceId, documentId, DocumentStatus.Processing, 2, null, ct);
+
+        try
+        {
+            var text = document.Content;
+            if (file is not null)
+            {
+                var kind = DocumentKindDetector.FromContentType(document.ContentType) ?? DocumentKind.Text;
+                var extracted = new TextExtraction(options.Value).Extract(file, kind);
+                if (extracted.Error is not null)
+                {
+                    await FailAsync(workspaceId, documentId, extracted.Error, ct);
+                    return;
+                }
+                text = extracted.Text!;
+                await using var db = await tenants.OpenAsync(workspaceId, null, ct);
+                await db.Documents.Where(d => d.Id == documentId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.Content, text), ct);
+                await db.CommitAsync(ct);
+            }
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                await FailAsync(workspaceId, documentId, "The document contains no text.", ct);
+                return;
+            }
+
+            var spans = new Chunker(options.Value.ChunkTokens, options.Value.ChunkOverlapTokens).Split(text);
+            await ReportAsync(workspaceId, documentId, DocumentStatus.Processing, 10, null, ct);
+
+            var chunks = new List<NewChunk>(spans.Count);
+            string? model = null;
+            var batchSize = Math.Max(1, embeddingOptions.Value.BatchSize);
+            for (var i = 0; i < spans.Count; i += batchSize)
+            {
+                var batch = spans.Skip(i).Take(batchSize).ToList();
+                var texts = batch.Select(s => EmbeddingText(document.Title, s, text)).ToList();
+                var embedded = await embedder.EmbedAsync(workspaceId, document.CreatedByUserId, texts, "document", ct);
+                model = embedded.Model;
+                for (var j = 0; j < batch.Count; j++)
+                {
+                    var s = batch[j];
+                    chunks.Add(new NewChunk(Guid.CreateVersion7(), i + j, text[s.Start..s.End], s.Tokens, s.Section, s.Start, s.End, embedded.Vectors[j]));
+                }
+                var progress = 10 + (int)(80.0 * chunks.Count / spans.Count);
+                if (!await ReportAsync(workspaceId, documentId, DocumentStatus.Processing, progress, null, ct)) return; // deleted meanwhile
+            }
+
+            await StoreAsync(workspaceId, documentId, chunks, model, ct);
+            signals.Publish(new DocumentChange(workspaceId, documentId, DocumentStatus.Ready, 100, null));
+        }
+        catch (EmbeddingFailedException e) when (e.Transient)
+        {
+            await RetryOrFailAsync(workspaceId, documentId, e.Message, ct);
+        }
+        catch (EmbeddingFailedException e)
+        {
+            await FailAsync(workspaceId, documentId, e.Message, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            logger.LogInformation("Document {DocumentId} was deleted while it was processed", documentId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Processing document {DocumentId} of workspace {WorkspaceId} failed", documentId, workspaceId);
+            await RetryOrFailAsync(workspaceId, documentId, "An internal error interrupted processing.", ct);
+        }
+    }
+
+    /// <summary>Title and section travel with the chunk text into the embedding: a passage about "Time off" under
+    /// "Acme handbook" is found by either.</summary>
+    private static string EmbeddingText(string title, ChunkSpan span, string text) =>
+        $"{title}\n{(span.Section is null ? "" : span.Section + "\n")}{text[span.Start..span.End]}";
+
+    private async Task StoreAsync(Guid workspaceId, Guid documentId, List<NewChunk> chunks, string? model, CancellationToken ct)
+    {
+        var source = sources.Get(await resolver.ResolveAsync(workspaceId, ct));
+        await using var connection = await source.OpenConnectionAsync(ct);
+        await using var tx = await TenantSessionInterceptor.BeginAsync(connection, DbSession.ForWorkspace(workspaceId), ct);
+        await using (var delete = new NpgsqlCommand(
+            "DELETE FROM tenant.document_chunks WHERE workspace_id = @ws AND document_id = @doc", connection, tx))
+        {
+            delete.Parameters.AddWithValue("ws", workspaceId);
+            delete.Parameters.AddWithValue("doc", documentId);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await ChunkWriter.WriteAsync(connection, workspaceId, documentId, chunks, model, ct);
+        await using (var ready = new NpgsqlCommand("""
+            UPDATE tenant.documents
+               SET status = 'ready', progress = 100, status_reason = NULL, lease_until = NULL, chunk_count = @count,
+                   embedding_model = @model, processed_at = now(), updated_at = now()
+             WHERE workspace_id = @ws AND id = @doc
+            """, connection, tx))
+        {
+            ready.Parameters.AddWithValue("ws", workspaceId);
+            ready.Parameters.AddWithValue("doc", documentId);
+            ready.Parameters.AddWithValue("count", chunks.Count);
+            ready.Parameters.AddWithValue("model", (object?)model ?? DBNull.Value);
+            await ready.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Saves progress and extends the lease. False when the document no longer exists.</summary>
+    private async Task<bool> ReportAsync(Guid workspaceId, Guid documentId, string status, int progress, string? reason, CancellationToken ct)
+    {
+        var lease = DateTimeOffset.UtcNow.AddSeconds(options.Value.LeaseSeconds);
+        await using var db = await tenants.OpenAsync(workspaceId, null, ct);
+        var rows = await db.Documents.Where(d => d.Id == documentId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Progress, progress).SetProperty(d => d.LeaseUntil, lease)
+            .SetProperty(d => d.UpdatedAt, DateTimeOffset.UtcNow), ct);
+        await db.CommitAsync(ct);
+        if (rows > 0) signals.Publish(new DocumentChange(workspaceId, documentId, status, progress, reason));
+        return rows > 0;
+    }
+
+    private async Task RetryOrFailAsync(Guid workspaceId, Guid documentId, string reason, CancellationToken ct)
+    {
+        await using var db = await tenants.OpenAsync(workspaceId, null, ct);
+        var attempts = await db.Documents.Where(d => d.Id == documentId).Select(d => d.Attempts).FirstOrDefaultAsync(ct);
+        if (attempts >= options.Value.MaxAttempts)
+        {
+            await db.DisposeAsync();
+            await FailAsync(workspaceId, documentId, $"{reason} Gave up after {attempts} attempts.", ct);
+            return;
+        }
+        var retryAt = DateTimeOffset.UtcNow.AddSeconds(15 * Math.Pow(2, attempts - 1));
+        var message = $"{reason} Retrying at {retryAt:HH:mm:ss} UTC (attempt {attempts + 1} of {options.Value.MaxAttempts}).";
+        await db.Documents.Where(d => d.Id == documentId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, DocumentStatus.Queued).SetProperty(d => d.StatusReason, message)
+            .SetProperty(d => d.LeaseUntil, retryAt).SetProperty(d => d.Progress, 0)
+            .SetProperty(d => d.UpdatedAt, DateTimeOffset.UtcNow), ct);
+        await db.CommitAsync(ct);
+        signals.Publish(new DocumentChange(workspaceId, documentId, DocumentStatus.Queued, 0, message));
+    }
+
+    private async Task FailAsync(Guid workspaceId, Guid documentId, string reason, CancellationToken ct)
+    {
+        await using var db = await tenants.OpenAsync(workspaceId, null, ct);
+        await db.Documents.Where(d => d.Id == documentId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, DocumentStatus.Failed).SetProperty(d => d.StatusReason, reason)
+            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null).SetProperty(d => d.UpdatedAt, DateTimeOffset.UtcNow), ct);
+        await db.CommitAsync(ct);
+        signals.Publish(new DocumentChange(workspaceId, documentId, DocumentStatus.Failed, 0, reason));
+    }
+}
