@@ -1,4 +1,5 @@
 using Platform.Web.Ai;
+using Platform.Web.Features.Costs;
 using Platform.Web.Features.Workspaces;
 
 namespace Platform.Web.Hosting;
@@ -9,6 +10,7 @@ public static class FeatureServices
     public static IServiceCollection AddPlatformFeatures(this IServiceCollection services, IConfiguration configuration)
     {
         // Areas first (they register their implementations of the Ai contracts), then the platform defaults.
+        services.AddCostsFeature(configuration);
         services.AddWorkspaceFeature();
         services.AddPlatformAi(configuration);
         services.AddScoped<DemoSeeder>();
