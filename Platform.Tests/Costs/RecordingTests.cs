@@ -145,3 +145,21 @@ public class RecordingTests(CostsPlatform platform) : IClassFixture<CostsPlatfor
         };
     }
 }
+
+public class CostTablesSeedTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
+{
+    [Fact]
+    public async Task The_isolation_seed_writes_a_row_in_every_costs_table_through_the_app_path()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        await WorkspaceRows.SeedAsync(platform, ws, owner);
+        await using var db = await platform.Main.OpenAsync(DbSession.ForWorkspace(ws));
+        Assert.Equal(1, await db.CostEvents.CountAsync());
+        Assert.Equal(1, await db.CostSummaries.CountAsync());
+        Assert.Equal(1, await db.Budgets.CountAsync());
+        Assert.Equal(1, await db.BudgetLedgers.CountAsync());
+        Assert.Equal(1, await db.BudgetAlerts.CountAsync());
+        Assert.Equal(1, await db.RateLimits.CountAsync());
+        Assert.Equal(1, await db.UsageLogs.CountAsync());
+    }
+}

@@ -22,8 +22,9 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILo
             .Select(g => new Breakdown(g.Key, null, g.Sum(s => s.EventCount), g.Sum(s => s.InputTokens), g.Sum(s => s.OutputTokens), g.Sum(s => s.CostUsd)))
             .ToListAsync(ct);
         var byModel = await days.GroupBy(s => new { s.Provider, s.Model })
+            .OrderByDescending(g => g.Sum(s => s.CostUsd))
             .Select(g => new Breakdown(g.Key.Model, g.Key.Provider, g.Sum(s => s.EventCount), g.Sum(s => s.InputTokens), g.Sum(s => s.OutputTokens), g.Sum(s => s.CostUsd)))
-            .OrderByDescending(b => b.CostUsd).ToListAsync(ct);
+            .ToListAsync(ct);
         var byUserRaw = await days.GroupBy(s => s.UserId)
             .Select(g => new { g.Key, Events = g.Sum(s => s.EventCount), In = g.Sum(s => s.InputTokens), Out = g.Sum(s => s.OutputTokens), Cost = g.Sum(s => s.CostUsd) })
             .OrderByDescending(b => b.Cost).Take(20).ToListAsync(ct);
@@ -57,8 +58,9 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILo
                          select new Breakdown(g.Key.ToString(), w != null ? w.Name : "(deleted workspace)", g.Events, g.In, g.Out, g.Cost))
             .Take(20).ToListAsync(ct);
         var byModel = await days.GroupBy(s => new { s.Provider, s.Model })
+            .OrderByDescending(g => g.Sum(s => s.CostUsd))
             .Select(g => new Breakdown(g.Key.Model, g.Key.Provider, g.Sum(s => s.EventCount), g.Sum(s => s.InputTokens), g.Sum(s => s.OutputTokens), g.Sum(s => s.CostUsd)))
-            .OrderByDescending(b => b.CostUsd).Take(30).ToListAsync(ct);
+            .Take(30).ToListAsync(ct);
         var alerts = await AlertsQuery(db).Where(a => !a.Resolved).Take(100).ToListAsync(ct);
         return new AdminCostOverview(await days.SumAsync(s => s.CostUsd, ct), series, top, byModel, alerts);
     }
