@@ -61,16 +61,14 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILo
             .OrderByDescending(g => g.Sum(s => s.CostUsd))
             .Select(g => new Breakdown(g.Key.Model, g.Key.Provider, g.Sum(s => s.EventCount), g.Sum(s => s.InputTokens), g.Sum(s => s.OutputTokens), g.Sum(s => s.CostUsd)))
             .Take(30).ToListAsync(ct);
-        var alerts = await AlertsQuery(db).Where(a => !a.Resolved).Take(100).ToListAsync(ct);
+        var alerts = await AlertsQuery(db, a => !a.Resolved).Take(100).ToListAsync(ct);
         return new AdminCostOverview(await days.SumAsync(s => s.CostUsd, ct), series, top, byModel, alerts);
     }
 
     public async Task<IReadOnlyList<AlertView>> AlertsAsync(Guid workspaceId, Guid userId, bool unresolvedOnly, CancellationToken ct = default)
     {
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
-        var q = AlertsQuery(db).Where(a => a.WorkspaceId == workspaceId);
-        if (unresolvedOnly) q = q.Where(a => !a.Resolved);
-        return await q.Take(50).ToListAsync(ct);
+        return await AlertsQuery(db, a => a.WorkspaceId == workspaceId && (!unresolvedOnly || !a.Resolved)).Take(50).ToListAsync(ct);
     }
 
     public async Task<int> UnresolvedAlertCountAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
@@ -157,8 +155,8 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILo
             .Select(g => new SeriesPoint(g.Key.Month, g.Key.Key, g.Sum(p => p.CostUsd))).OrderBy(p => p.Bucket).ToList();
     }
 
-    private static IQueryable<AlertView> AlertsQuery(MainDbContext db) =>
-        from a in db.BudgetAlerts.AsNoTracking()
+    private static IQueryable<AlertView> AlertsQuery(MainDbContext db, System.Linq.Expressions.Expression<Func<BudgetAlert, bool>> filter) =>
+        from a in db.BudgetAlerts.AsNoTracking().Where(filter)
         join w in db.Workspaces on a.WorkspaceId equals w.Id
         orderby a.Resolved, a.TriggeredAt descending
         select new AlertView(a.Id, a.WorkspaceId, w.Name, a.Period, a.PeriodStart, a.ThresholdPercent, a.LimitUsd, a.SpendUsd,
