@@ -123,6 +123,24 @@ public class BudgetTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
         var mails = await db.OutboxEmails.Where(m => m.To == ownerEmail).ToListAsync();
         Assert.Equal(2, mails.Count);
         Assert.Contains(mails, m => m.Subject.Contains("100 % of the monthly AI budget"));
+
+        // What the dashboard, the badge and the admin console read.
+        var queries = platform.Get<CostQueries>();
+        var views = await queries.AlertsAsync(ws, owner, unresolvedOnly: true);
+        Assert.Equal(2, views.Count);
+        Assert.Equal(2, await queries.UnresolvedAlertCountAsync(ws, owner));
+        var now = DateTimeOffset.UtcNow;
+        var admin = await queries.AdminAsync(Guid.NewGuid(), CostPeriod.Resolve(CostPeriod.Month, now));
+        Assert.Equal(2, admin.FiringAlerts.Count(a => a.WorkspaceId == ws));
+        Assert.Contains(admin.TopWorkspaces, w => w.Key == ws.ToString() && w.CostUsd == 0.16m);
+        var gauge = Assert.Single(await queries.GaugesAsync(ws, owner, now));
+        Assert.Equal((0.10m, 0.16m), (gauge.LimitUsd, gauge.SpentUsd));
+
+        var csv = new StringWriter();
+        await queries.WriteCsvAsync(ws, owner, CostPeriod.Resolve(CostPeriod.Today, now), csv);
+        var lines = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(6, lines.Length); // header + 5 events
+        Assert.StartsWith("occurred_at,service,provider,model", lines[0]);
     }
 
     [Fact]
