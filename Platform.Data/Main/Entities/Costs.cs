@@ -38,11 +38,16 @@ public class CostEvent : WorkspaceScoped
 
 public static class CostGranularity
 {
-    /// <summary>Hour rows add up all users of the workspace (user_id is null).</summary>
+    /// <summary>Workspace × hour × service × provider × model (all users; user_id and chat_id null).</summary>
     public const string Hour = "hour";
 
-    /// <summary>Day rows are per user (user_id null = calls without a signed-in user, e.g. widget visitors).</summary>
+    /// <summary>Workspace × day × service × provider × model (all users). What budgets, alerts, the by-model
+    /// breakdown and the admin console read: small enough to scan across every workspace.</summary>
     public const string Day = "day";
+
+    /// <summary>Workspace × day × user (service, provider and model are "*"; user_id null = calls without a
+    /// signed-in user, e.g. widget visitors): the "by user" breakdown.</summary>
+    public const string UserDay = "user_day";
 
     /// <summary>Day rows per chat (chat_id set; service, provider and model are "*"): the "top chats" list.</summary>
     public const string ChatDay = "chat_day";

@@ -15,7 +15,7 @@ public sealed record BatchResult(int Inserted, IReadOnlyList<RaisedAlert> Alerts
 /// <summary>
 /// Writes a batch of cost events in ONE transaction: binary COPY into a staging table, insert into
 /// cost_events skipping ids already stored (a retried batch or a call recorded twice is billed once), upsert of
-/// the hour/day/chat rollups from exactly the rows inserted, and the budget thresholds those rows crossed.
+/// the hour/day/user/chat rollups from exactly the rows inserted, and the budget thresholds those rows crossed.
 /// Events and rollups therefore never disagree, and rollup lag is the writer's flush interval.
 /// </summary>
 /// <remarks>
@@ -60,9 +60,20 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
         ), daily AS (
             INSERT INTO main.cost_summaries AS s (workspace_id, granularity, period_start, service, provider, model,
                 user_id, chat_id, event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-            SELECT workspace_id, 'day', date_trunc('day', occurred_at, 'UTC'), service, provider, model, user_id, NULL::uuid,
+            SELECT workspace_id, 'day', date_trunc('day', occurred_at, 'UTC'), service, provider, model, NULL::uuid, NULL::uuid,
                    count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
-            FROM inserted GROUP BY workspace_id, 3, service, provider, model, user_id
+            FROM inserted GROUP BY workspace_id, 3, service, provider, model
+            ON CONFLICT (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id) DO UPDATE SET
+                event_count = s.event_count + excluded.event_count, failed_count = s.failed_count + excluded.failed_count,
+                input_tokens = s.input_tokens + excluded.input_tokens, output_tokens = s.output_tokens + excluded.output_tokens,
+                cost_usd = s.cost_usd + excluded.cost_usd, latency_ms_total = s.latency_ms_total + excluded.latency_ms_total,
+                updated_at = excluded.updated_at
+        ), users AS (
+            INSERT INTO main.cost_summaries AS s (workspace_id, granularity, period_start, service, provider, model,
+                user_id, chat_id, event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
+            SELECT workspace_id, 'user_day', date_trunc('day', occurred_at, 'UTC'), '*', '*', '*', user_id, NULL::uuid,
+                   count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
+            FROM inserted GROUP BY workspace_id, 3, user_id
             ON CONFLICT (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id) DO UPDATE SET
                 event_count = s.event_count + excluded.event_count, failed_count = s.failed_count + excluded.failed_count,
                 input_tokens = s.input_tokens + excluded.input_tokens, output_tokens = s.output_tokens + excluded.output_tokens,

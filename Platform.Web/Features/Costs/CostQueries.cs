@@ -7,7 +7,7 @@ namespace Platform.Web.Features.Costs;
 
 /// <summary>
 /// Dashboard reads. Every aggregate comes from cost_summaries (hour rows for a short range's time series, day rows
-/// otherwise, chat_day rows for top chats); raw events are read only as lists (recent events, CSV export).
+/// otherwise, user_day rows by user, chat_day rows for top chats); raw events are read only as lists (recent events, CSV export).
 /// Callers check <see cref="CostPermissions"/> first; the workspace comes from the circuit's membership.
 /// </summary>
 public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILogger<CostQueries> logger)
@@ -25,7 +25,9 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILo
             .OrderByDescending(g => g.Sum(s => s.CostUsd))
             .Select(g => new Breakdown(g.Key.Model, g.Key.Provider, g.Sum(s => s.EventCount), g.Sum(s => s.InputTokens), g.Sum(s => s.OutputTokens), g.Sum(s => s.CostUsd)))
             .ToListAsync(ct);
-        var byUserRaw = await days.GroupBy(s => s.UserId)
+        var byUserRaw = await db.CostSummaries.Where(s => s.WorkspaceId == workspaceId && s.Granularity == CostGranularity.UserDay
+                                                          && s.PeriodStart >= range.From && s.PeriodStart < range.To)
+            .GroupBy(s => s.UserId)
             .Select(g => new { g.Key, Events = g.Sum(s => s.EventCount), In = g.Sum(s => s.InputTokens), Out = g.Sum(s => s.OutputTokens), Cost = g.Sum(s => s.CostUsd) })
             .OrderByDescending(b => b.Cost).Take(20).ToListAsync(ct);
         var userIds = byUserRaw.Where(u => u.Key != null).Select(u => u.Key!.Value).ToList();

@@ -5,7 +5,7 @@ using Platform.Data.Tenancy;
 namespace Platform.Web.Features.Costs;
 
 /// <summary>
-/// Compares every rollup bucket (hour, day, chat_day) in a range with the raw events' count and sum. The writer
+/// Compares every rollup bucket (hour, day, user_day, chat_day) in a range with the raw events' count and sum. The writer
 /// maintains both in one transaction, so any mismatch is a bug worth an alert, never expected drift.
 /// Reads raw events: an operator's check (admin console, tests), not a dashboard query.
 /// </summary>
@@ -17,6 +17,9 @@ public sealed class RollupConsistency(DataSourceRegistry sources, IOptions<Datab
             FROM main.cost_events WHERE occurred_at >= @from AND occurred_at < @to GROUP BY 1, 3
             UNION ALL
             SELECT workspace_id, 'day', date_trunc('day', occurred_at, 'UTC'), count(*), sum(cost_usd)
+            FROM main.cost_events WHERE occurred_at >= @from AND occurred_at < @to GROUP BY 1, 3
+            UNION ALL
+            SELECT workspace_id, 'user_day', date_trunc('day', occurred_at, 'UTC'), count(*), sum(cost_usd)
             FROM main.cost_events WHERE occurred_at >= @from AND occurred_at < @to GROUP BY 1, 3
             UNION ALL
             SELECT workspace_id, 'chat_day', date_trunc('day', occurred_at, 'UTC'), count(*), sum(cost_usd)
