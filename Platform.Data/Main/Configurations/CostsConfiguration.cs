@@ -38,8 +38,9 @@ public class CostSummaryConfiguration : IEntityTypeConfiguration<CostSummary>
         // The rollup's upsert key. NULLS NOT DISTINCT: "no user" is one bucket, not one per event.
         b.HasIndex(e => new { e.WorkspaceId, e.Granularity, e.PeriodStart, e.Service, e.Provider, e.Model, e.UserId, e.ChatId })
             .IsUnique().AreNullsDistinct(false).HasDatabaseName("ux_cost_summaries_bucket");
-        // Admin view: every workspace's day rows in a date range.
-        b.HasIndex(e => new { e.Granularity, e.PeriodStart });
+        // Admin view: every workspace's day rows in a date range, answered from the index alone.
+        b.HasIndex(e => new { e.Granularity, e.PeriodStart })
+            .IncludeProperties(e => new { e.WorkspaceId, e.Service, e.Provider, e.Model, e.EventCount, e.InputTokens, e.OutputTokens, e.CostUsd });
     }
 }
 

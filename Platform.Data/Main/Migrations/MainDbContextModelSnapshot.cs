@@ -735,6 +735,8 @@ namespace Platform.Data.Main.Migrations
                     b.HasIndex("Granularity", "PeriodStart")
                         .HasDatabaseName("ix_cost_summaries_granularity_period_start");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Granularity", "PeriodStart"), new[] { "WorkspaceId", "Service", "Provider", "Model", "EventCount", "InputTokens", "OutputTokens", "CostUsd" });
+
                     b.HasIndex("WorkspaceId", "Granularity", "PeriodStart", "Service", "Provider", "Model", "UserId", "ChatId")
                         .IsUnique()
                         .HasDatabaseName("ux_cost_summaries_bucket");

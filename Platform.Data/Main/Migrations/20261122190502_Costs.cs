@@ -257,7 +257,8 @@ namespace Platform.Data.Main.Migrations
                 name: "ix_cost_summaries_granularity_period_start",
                 schema: "main",
                 table: "cost_summaries",
-                columns: new[] { "granularity", "period_start" });
+                columns: new[] { "granularity", "period_start" })
+                .Annotation("Npgsql:IndexInclude", new[] { "workspace_id", "service", "provider", "model", "event_count", "input_tokens", "output_tokens", "cost_usd" });
 
             migrationBuilder.CreateIndex(
                 name: "ux_cost_summaries_bucket",

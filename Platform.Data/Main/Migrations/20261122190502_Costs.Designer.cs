@@ -12,7 +12,7 @@ using Platform.Data.Main;
 namespace Platform.Data.Main.Migrations
 {
     [DbContext(typeof(MainDbContext))]
-    [Migration("20261122183954_Costs")]
+    [Migration("20261122190502_Costs")]
     partial class Costs
     {
         /// <inheritdoc />
@@ -737,6 +737,8 @@ namespace Platform.Data.Main.Migrations
 
                     b.HasIndex("Granularity", "PeriodStart")
                         .HasDatabaseName("ix_cost_summaries_granularity_period_start");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Granularity", "PeriodStart"), new[] { "WorkspaceId", "Service", "Provider", "Model", "EventCount", "InputTokens", "OutputTokens", "CostUsd" });
 
                     b.HasIndex("WorkspaceId", "Granularity", "PeriodStart", "Service", "Provider", "Model", "UserId", "ChatId")
                         .IsUnique()
