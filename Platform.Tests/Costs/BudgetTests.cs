@@ -182,6 +182,21 @@ public class BudgetTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
         Assert.Equal(0, await platform.Get<CostQueries>().UnresolvedAlertCountAsync(ws, owner));
     }
 
+    [Fact]
+    public async Task Lowering_the_budget_below_the_spend_raises_the_alerts_at_once()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        platform.Recorder.Record(CostsPlatform.Usage(ws, owner, "gpt-4o", 10_000, 0)); // $0.025
+        await platform.FlushAsync();
+        Assert.Empty(await AlertsAsync(ws));
+        var access = new WorkspaceAccess(ws, "W", "w", BuiltInRoles.Owner, WorkspaceStatus.Active);
+        Assert.True((await platform.Get<BudgetService>().SaveAsync(access, owner, new BudgetInput { MonthlyLimitUsd = 0.01m })).Ok);
+        Assert.Equal([50, 80, 100], (await AlertsAsync(ws)).Select(a => a.ThresholdPercent).Order());
+        var refused = await platform.Guard.ReserveAsync(ws, owner, AiService.Llm, 0.01m);
+        Assert.False(refused.Allowed);
+        Assert.Contains("reached its monthly AI budget", refused.Refusal);
+    }
+
     private async Task<List<BudgetAlert>> AlertsAsync(Guid ws)
     {
         await using var db = await platform.Main.OpenAsync(DbSession.ForWorkspace(ws));

@@ -22,7 +22,7 @@ public sealed record CostsResult(bool Ok, string? Error = null)
 }
 
 /// <summary>Budgets and alerts of the current workspace; permission checked here, not only in the page.</summary>
-public sealed class BudgetService(MainDbFactory main)
+public sealed class BudgetService(MainDbFactory main, CostEventStore store, CostNotifications notifications)
 {
     public async Task<BudgetInput> GetAsync(WorkspaceAccess access, Guid userId, CancellationToken ct = default)
     {
@@ -62,6 +62,7 @@ public sealed class BudgetService(MainDbFactory main)
         });
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
+        if ((await store.EvaluateAlertsAsync(access.WorkspaceId, ct)).Count > 0) notifications.RaiseAlerts(access.WorkspaceId);
         return CostsResult.Success;
     }
 

@@ -154,6 +154,17 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
         return new BatchResult((int)inserted, alerts);
     }
 
+    /// <summary>Checks one workspace's thresholds now (after its budget changed), in its own transaction:
+    /// lowering a limit below what was already spent raises the alerts at once, not at the next AI call.</summary>
+    public async Task<IReadOnlyList<RaisedAlert>> EvaluateAlertsAsync(Guid workspaceId, CancellationToken ct = default)
+    {
+        await using var connection = await sources.Get(database.Value.Main).OpenConnectionAsync(ct);
+        await using var tx = await TenantSessionInterceptor.BeginAsync(connection, Writer, ct);
+        var alerts = await RaiseAlertsAsync(connection, tx, [workspaceId], ct);
+        await tx.CommitAsync(ct);
+        return alerts;
+    }
+
     private static async Task WriteRowAsync(NpgsqlBinaryImporter w, CostEvent e, CancellationToken ct)
     {
         await w.StartRowAsync(ct);
