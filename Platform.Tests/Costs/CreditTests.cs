@@ -80,3 +80,27 @@ public class CreditTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
     public void Reset_times_read_naturally(int seconds, string expected) =>
         Assert.Equal(expected, Money.Duration(TimeSpan.FromSeconds(seconds)));
 }
+
+public class GuardWithoutDatabaseTests
+{
+    [Fact]
+    public async Task Without_the_database_the_guard_refuses_with_a_clear_message()
+    {
+        var database = Microsoft.Extensions.Options.Options.Create(new DatabaseOptions
+        {
+            Main = "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none;Timeout=2",
+        });
+        var sources = new DataSourceRegistry();
+        var credits = new CreditLimiter(sources, database, Microsoft.Extensions.Options.Options.Create(new CostsOptions()), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<CreditLimiter>.Instance);
+        var guard = new BudgetGuard(sources, database, credits, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<BudgetGuard>.Instance);
+
+        var reservation = await guard.ReserveAsync(Guid.NewGuid(), Guid.NewGuid(), AiService.Llm, 0.01m);
+        Assert.False(reservation.Allowed);
+        Assert.Equal(BudgetGuard.Unavailable, reservation.Refusal);
+        var credit = await guard.ConsumeCreditAsync(Guid.NewGuid(), Guid.NewGuid(), CreditKind.Message);
+        Assert.False(credit.Allowed);
+        await sources.DisposeAsync();
+    }
+}

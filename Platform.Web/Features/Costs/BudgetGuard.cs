@@ -42,12 +42,39 @@ public sealed class BudgetGuard(
         WHERE workspace_id = @w AND period = @period AND period_start = @start
         """;
 
-    public Task<CreditResult> ConsumeCreditAsync(Guid workspaceId, Guid? userId, string kind, string? visitorId = null, CancellationToken ct = default) =>
-        credits.ConsumeAsync(workspaceId, userId, kind, visitorId, ct);
+    /// <summary>Shown when the database cannot be asked: AI calls stop rather than run unbilled past a limit.</summary>
+    public const string Unavailable = "AI requests are paused for a moment: the budget check is unavailable. Please try again shortly.";
+
+    public async Task<CreditResult> ConsumeCreditAsync(Guid workspaceId, Guid? userId, string kind, string? visitorId = null, CancellationToken ct = default)
+    {
+        try
+        {
+            return await credits.ConsumeAsync(workspaceId, userId, kind, visitorId, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogError(e, "Credit check failed for workspace {Workspace}", workspaceId);
+            return new CreditResult(false, Unavailable, null, null);
+        }
+    }
 
     public async Task<BudgetReservation> ReserveAsync(Guid workspaceId, Guid? userId, string service, decimal maxCostUsd, CancellationToken ct = default)
     {
         if (maxCostUsd < 0) throw new ArgumentOutOfRangeException(nameof(maxCostUsd), "A maximum cost cannot be negative.");
+        try
+        {
+            return await ReserveCoreAsync(workspaceId, userId, maxCostUsd, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // Fail closed: the database holds the limits; without it a call could run past them unbilled.
+            logger.LogError(e, "Budget check failed for workspace {Workspace}", workspaceId);
+            return BudgetReservation.Refuse(Unavailable);
+        }
+    }
+
+    private async Task<BudgetReservation> ReserveCoreAsync(Guid workspaceId, Guid? userId, decimal maxCostUsd, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         await using var c = await sources.Get(database.Value.Main).OpenConnectionAsync(ct);
         await using var tx = await TenantSessionInterceptor.BeginAsync(c, DbSession.ForWorkspace(workspaceId, userId), ct);
