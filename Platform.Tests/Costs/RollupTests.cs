@@ -61,6 +61,10 @@ public class RollupTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
             Assert.Equal(all.Count(e => e.WorkspaceId == ws) + 1, dashboard.Events);
             Assert.Equal(expected, dashboard.ByModel.Sum(m => m.CostUsd));
             Assert.Equal(expected, dashboard.ByUser.Sum(m => m.CostUsd));
+            Assert.Equal(expected, dashboard.SpendOverTime.Sum(p => p.CostUsd));
+            var byModel = await platform.Get<CostQueries>().WorkspaceAsync(ws, users[0], CostRange.Of(from, to), groupBy: CostGrouping.Model);
+            Assert.Equal(dashboard.ByModel.Select(m => m.Key).Order(), byModel.SpendOverTime.Select(p => p.Key).Distinct().Order());
+            Assert.Equal(expected, byModel.SpendOverTime.Sum(p => p.CostUsd));
         }
     }
 

@@ -12,6 +12,13 @@ public sealed record CostRange(DateTimeOffset From, DateTimeOffset To, string Bu
     }
 }
 
+public static class CostGrouping
+{
+    public const string Service = "service";
+    public const string Model = "model";
+    public const string Provider = "provider";
+}
+
 public sealed record SeriesPoint(DateTimeOffset Bucket, string Key, decimal CostUsd);
 
 public sealed record Breakdown(string Key, string? Label, long Events, long InputTokens, long OutputTokens, decimal CostUsd);
@@ -26,13 +33,16 @@ public sealed record CostDashboard(
     decimal TotalUsd,
     long Events,
     long FailedEvents,
-    IReadOnlyList<SeriesPoint> ByServiceOverTime,
+    IReadOnlyList<SeriesPoint> SpendOverTime,
     IReadOnlyList<Breakdown> ByModel,
     IReadOnlyList<Breakdown> ByUser,
     IReadOnlyList<Breakdown> TopChats,
     IReadOnlyList<Breakdown> ByService)
 {
     public bool IsEmpty => Events == 0;
+
+    /// <summary>What the time series is stacked by: service, model or provider.</summary>
+    public string GroupBy { get; init; } = CostGrouping.Service;
 }
 
 public sealed record RecentEvent(Guid Id, DateTimeOffset OccurredAt, string Service, string Provider, string Model, string? Operation,
@@ -40,7 +50,7 @@ public sealed record RecentEvent(Guid Id, DateTimeOffset OccurredAt, string Serv
 
 public sealed record AdminCostOverview(
     decimal TotalUsd,
-    IReadOnlyList<SeriesPoint> ByServiceOverTime,
+    IReadOnlyList<SeriesPoint> SpendOverTime,
     IReadOnlyList<Breakdown> TopWorkspaces,
     IReadOnlyList<Breakdown> ByProviderModel,
     IReadOnlyList<AlertView> FiringAlerts);

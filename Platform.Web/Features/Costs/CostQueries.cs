@@ -12,12 +12,13 @@ namespace Platform.Web.Features.Costs;
 /// </summary>
 public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILogger<CostQueries> logger)
 {
-    public async Task<CostDashboard> WorkspaceAsync(Guid workspaceId, Guid userId, CostRange range, CancellationToken ct = default)
+    public async Task<CostDashboard> WorkspaceAsync(Guid workspaceId, Guid userId, CostRange range, CancellationToken ct = default,
+        string groupBy = CostGrouping.Service)
     {
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
         var days = Days(db, range).Where(s => s.WorkspaceId == workspaceId);
 
-        var series = await SeriesAsync(db, range, q => q.Where(s => s.WorkspaceId == workspaceId), ct);
+        var series = await SeriesAsync(db, range, q => q.Where(s => s.WorkspaceId == workspaceId), groupBy, ct);
         var byService = await days.GroupBy(s => s.Service)
             .Select(g => new Breakdown(g.Key, null, g.Sum(s => s.EventCount), g.Sum(s => s.InputTokens), g.Sum(s => s.OutputTokens), g.Sum(s => s.CostUsd)))
             .ToListAsync(ct);
@@ -44,14 +45,14 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILo
         var topChats = chats.Select(c => new Breakdown(c.Key!.Value.ToString(), titles.GetValueOrDefault(c.Key!.Value), c.Events, c.In, c.Out, c.Cost)).ToList();
 
         return new CostDashboard(range, byService.Sum(s => s.CostUsd), byService.Sum(s => s.Events),
-            await days.SumAsync(s => s.FailedCount, ct), series, byModel, byUser, topChats, byService);
+            await days.SumAsync(s => s.FailedCount, ct), series, byModel, byUser, topChats, byService) { GroupBy = groupBy };
     }
 
     public async Task<AdminCostOverview> AdminAsync(Guid adminUserId, CostRange range, CancellationToken ct = default)
     {
         await using var db = await main.OpenAsync(DbSession.ForPlatformAdmin(adminUserId), ct);
         var days = Days(db, range);
-        var series = await SeriesAsync(db, range, q => q, ct);
+        var series = await SeriesAsync(db, range, q => q, CostGrouping.Service, ct);
         var top = await (from g in days.GroupBy(s => s.WorkspaceId)
                                  .Select(g => new { g.Key, Events = g.Sum(s => s.EventCount), In = g.Sum(s => s.InputTokens), Out = g.Sum(s => s.OutputTokens), Cost = g.Sum(s => s.CostUsd) })
                          join w in db.Workspaces on g.Key equals w.Id into ws
@@ -144,14 +145,18 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILo
         db.CostSummaries.AsNoTracking().Where(s => s.Granularity == CostGranularity.Day && s.PeriodStart >= range.From && s.PeriodStart < range.To);
 
     private static async Task<IReadOnlyList<SeriesPoint>> SeriesAsync(MainDbContext db, CostRange range,
-        Func<IQueryable<CostSummary>, IQueryable<CostSummary>> scope, CancellationToken ct)
+        Func<IQueryable<CostSummary>, IQueryable<CostSummary>> scope, string groupBy, CancellationToken ct)
     {
         var granularity = range.Bucket == "hour" ? CostGranularity.Hour : CostGranularity.Day;
-        var points = await scope(db.CostSummaries.AsNoTracking())
-            .Where(s => s.Granularity == granularity && s.PeriodStart >= range.From && s.PeriodStart < range.To)
-            .GroupBy(s => new { s.PeriodStart, s.Service })
-            .Select(g => new SeriesPoint(g.Key.PeriodStart, g.Key.Service, g.Sum(s => s.CostUsd)))
-            .ToListAsync(ct);
+        var rows = scope(db.CostSummaries.AsNoTracking())
+            .Where(s => s.Granularity == granularity && s.PeriodStart >= range.From && s.PeriodStart < range.To);
+        var grouped = groupBy switch
+        {
+            CostGrouping.Model => rows.GroupBy(s => new { s.PeriodStart, Key = s.Model }),
+            CostGrouping.Provider => rows.GroupBy(s => new { s.PeriodStart, Key = s.Provider }),
+            _ => rows.GroupBy(s => new { s.PeriodStart, Key = s.Service }),
+        };
+        var points = await grouped.Select(g => new SeriesPoint(g.Key.PeriodStart, g.Key.Key, g.Sum(s => s.CostUsd))).ToListAsync(ct);
         if (range.Bucket != "month") return points.OrderBy(p => p.Bucket).ToList();
         return points.GroupBy(p => (Month: new DateTimeOffset(p.Bucket.Year, p.Bucket.Month, 1, 0, 0, 0, TimeSpan.Zero), p.Key))
             .Select(g => new SeriesPoint(g.Key.Month, g.Key.Key, g.Sum(p => p.CostUsd))).OrderBy(p => p.Bucket).ToList();
