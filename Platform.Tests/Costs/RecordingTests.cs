@@ -121,14 +121,14 @@ public class RecordingTests(CostsPlatform platform) : IClassFixture<CostsPlatfor
         await using var c = new NpgsqlConnection(TestDatabases.App(platform.MainDatabase));
         await c.OpenAsync();
         foreach (var session in new[] { DbSession.ForWorkspace(a), DbSession.ForPlatformAdmin(Guid.NewGuid()) })
+        foreach (var sql in new[] { "DELETE FROM main.cost_events WHERE workspace_id = @w", "UPDATE main.cost_events SET cost_usd = 0 WHERE workspace_id = @w" })
         {
             await using var tx = await TenantSessionInterceptor.BeginAsync(c, session);
-            await using var delete = new NpgsqlCommand("DELETE FROM main.cost_events WHERE workspace_id = @w", c, tx);
-            delete.Parameters.AddWithValue("w", a);
-            Assert.Equal(0, await delete.ExecuteNonQueryAsync());
-            await using var update = new NpgsqlCommand("UPDATE main.cost_events SET cost_usd = 0 WHERE workspace_id = @w", c, tx);
-            update.Parameters.AddWithValue("w", a);
-            Assert.Equal(0, await update.ExecuteNonQueryAsync());
+            await using var cmd = new NpgsqlCommand(sql, c, tx);
+            cmd.Parameters.AddWithValue("w", a);
+            var e = await Assert.ThrowsAsync<PostgresException>(() => cmd.ExecuteNonQueryAsync());
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
+            Assert.Contains("append-only", e.MessageText);
             await tx.RollbackAsync();
         }
         Assert.Single(await EventsAsync(a));

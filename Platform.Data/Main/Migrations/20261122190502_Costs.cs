@@ -289,19 +289,25 @@ namespace Platform.Data.Main.Migrations
                 columns: new[] { "workspace_id", "user_id", "created_at" });
 
             // --- custom SQL (keep when regenerating) ---
-            // The bill is append-only for the app: no UPDATE or DELETE of cost events, whatever the session
-            // (RowLevelSecurity adds the SELECT/INSERT policies; it keeps policies a table already has).
+            // The bill is append-only for the app: any UPDATE or DELETE of a cost event the session can see fails
+            // with insufficient_privilege, whatever the session (platform admin included). A trigger rather than
+            // a false policy, so the attempt is an error the caller sees, not a silent "0 rows".
             migrationBuilder.Sql("""
-                DROP POLICY IF EXISTS cost_events_update ON main.cost_events;
-                CREATE POLICY cost_events_update ON main.cost_events FOR UPDATE USING (false) WITH CHECK (false);
-                DROP POLICY IF EXISTS cost_events_delete ON main.cost_events;
-                CREATE POLICY cost_events_delete ON main.cost_events FOR DELETE USING (false);
+                CREATE OR REPLACE FUNCTION main.cost_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'cost events are append-only: a bill cannot be changed or erased'
+                        USING ERRCODE = 'insufficient_privilege';
+                END $$;
+                DROP TRIGGER IF EXISTS cost_events_append_only ON main.cost_events;
+                CREATE TRIGGER cost_events_append_only BEFORE UPDATE OR DELETE ON main.cost_events
+                    FOR EACH ROW EXECUTE FUNCTION main.cost_events_append_only();
                 """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP FUNCTION IF EXISTS main.cost_events_append_only() CASCADE;");
             migrationBuilder.DropTable(
                 name: "budget_alerts",
                 schema: "main");
