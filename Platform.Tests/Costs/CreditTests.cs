@@ -104,3 +104,21 @@ public class GuardWithoutDatabaseTests
         await sources.DisposeAsync();
     }
 }
+
+public class MoneyFormatTests
+{
+    [Theory]
+    [InlineData(4800, "4,800")]
+    [InlineData(373_263, "373k")]
+    [InlineData(1_565_287, "1.6M")]
+    [InlineData(12_400_000, "12M")]
+    public void Token_counts_read_at_a_glance(long n, string expected) => Assert.Equal(expected, Money.Compact(n));
+
+    [Theory]
+    [InlineData("12.345", "$12.35")]
+    [InlineData("0.000125", "$0.000125")]
+    [InlineData("0", "$0.00")]
+    [InlineData("1234567.8", "$1,234,567.80")]
+    public void Money_reads_in_dollars_with_small_amounts_kept(string value, string expected) =>
+        Assert.Equal(expected, Money.Usd(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture)));
+}

@@ -11,6 +11,15 @@ public static class Money
     public static string Usd(decimal value) =>
         Math.Abs(value) >= 0.01m || value == 0 ? value.ToString("$#,##0.00", Us) : value.ToString("$0.######", Us);
 
+    /// <summary>Token counts at a glance: 4,800 · 373k · 1.6M.</summary>
+    public static string Compact(long n) => n switch
+    {
+        >= 10_000_000 => (n / 1_000_000d).ToString("0M", Us),
+        >= 1_000_000 => (n / 1_000_000d).ToString("0.#M", Us),
+        >= 100_000 => (n / 1_000d).ToString("0k", Us),
+        _ => n.ToString("N0", Us),
+    };
+
     public static string PeriodAdjective(string period) => period switch
     {
         "day" => "daily",
