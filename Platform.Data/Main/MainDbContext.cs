@@ -33,6 +33,15 @@ public class MainDbContext(DbContextOptions<MainDbContext> options)
     public DbSet<PlatformState> PlatformState => Set<PlatformState>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    // Billing (Features/Costs): kept on the platform's side even for workspaces with their own database.
+    public DbSet<CostEvent> CostEvents => Set<CostEvent>();
+    public DbSet<CostSummary> CostSummaries => Set<CostSummary>();
+    public DbSet<Budget> Budgets => Set<Budget>();
+    public DbSet<BudgetLedger> BudgetLedgers => Set<BudgetLedger>();
+    public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
+    public DbSet<RateLimit> RateLimits => Set<RateLimit>();
+    public DbSet<UsageLog> UsageLogs => Set<UsageLog>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         builder.HasDefaultSchema(RowLevelSecurity.MainSchema);
