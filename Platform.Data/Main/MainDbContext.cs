@@ -30,6 +30,7 @@ public class MainDbContext(DbContextOptions<MainDbContext> options)
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<PlatformState> PlatformState => Set<PlatformState>();
+    public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
