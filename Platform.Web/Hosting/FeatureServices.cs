@@ -1,4 +1,5 @@
 using Platform.Web.Ai;
+using Platform.Web.Features.Chat;
 using Platform.Web.Features.Workspaces;
 
 namespace Platform.Web.Hosting;
@@ -10,6 +11,7 @@ public static class FeatureServices
     {
         // Areas first (they register their implementations of the Ai contracts), then the platform defaults.
         services.AddWorkspaceFeature();
+        services.AddChatFeature(configuration);
         services.AddPlatformAi(configuration);
         services.AddScoped<DemoSeeder>();
         return services;
