@@ -18,9 +18,11 @@ public sealed record ProviderFailure(string Kind, string Message, int? RetryAfte
     public const string Interrupted = "interrupted";
     public const string Internal = "internal";
 
-    /// <summary>Classifies what a model call threw. <paramref name="cancelledByUs"/> tells a user's stop from a timeout.</summary>
+    /// <summary>Classifies what a model call threw (a user's stop and a shutdown are handled before this).</summary>
     public static ProviderFailure From(Exception e, bool receivedTokens)
     {
+        // The SDK wraps transport failures in a status-less ClientResultException: classify the cause.
+        while (e is ClientResultException { Status: 0, InnerException: { } inner }) e = inner;
         switch (e)
         {
             case ClientResultException { Status: 401 or 403 } c:

@@ -25,14 +25,14 @@ public sealed partial class KeywordKnowledgeSearch(TenantDbFactory tenants) : IK
 
         await using var db = await tenants.OpenAsync(workspaceId, userId, ct);
         var chunks = await db.Database.SqlQuery<Row>($"""
-            SELECT c.document_id AS "DocumentId", d.title AS "Title", c.id AS "ChunkId", c.position AS "Position",
-                   c.content AS "Content", ts_rank(to_tsvector('english', c.content), q)::float8 AS "Score"
+            SELECT c.document_id AS document_id, d.title AS title, c.id AS chunk_id, c.position AS position,
+                   c.content AS content, ts_rank(to_tsvector('english', c.content), q)::float8 AS score
             FROM tenant.document_chunks c
             JOIN tenant.documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id,
                  to_tsquery('english', {tsquery}) q
             WHERE to_tsvector('english', c.content) @@ q
               AND ({documentIds}::uuid[] IS NULL OR c.document_id = ANY({documentIds}::uuid[]))
-            ORDER BY "Score" DESC, c.position
+            ORDER BY score DESC, c.position
             LIMIT {k}
             """).ToListAsync(ct);
         var passages = chunks.Select(r => new KnowledgePassage(r.DocumentId, r.Title, r.ChunkId, r.Position, r.Content,
@@ -40,14 +40,14 @@ public sealed partial class KeywordKnowledgeSearch(TenantDbFactory tenants) : IK
         if (passages.Count >= k) return passages;
 
         var unchunked = await db.Database.SqlQuery<Row>($"""
-            SELECT d.id AS "DocumentId", d.title AS "Title", d.id AS "ChunkId", 0 AS "Position", d.content AS "Content",
-                   ts_rank(to_tsvector('english', d.content), q)::float8 AS "Score"
+            SELECT d.id AS document_id, d.title AS title, d.id AS chunk_id, 0 AS position, d.content AS content,
+                   ts_rank(to_tsvector('english', d.content), q)::float8 AS score
             FROM tenant.documents d, to_tsquery('english', {tsquery}) q
             WHERE d.content IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM tenant.document_chunks c WHERE c.workspace_id = d.workspace_id AND c.document_id = d.id)
               AND to_tsvector('english', d.content) @@ q
               AND ({documentIds}::uuid[] IS NULL OR d.id = ANY({documentIds}::uuid[]))
-            ORDER BY "Score" DESC
+            ORDER BY score DESC
             LIMIT {k}
             """).ToListAsync(ct);
         foreach (var doc in unchunked)
@@ -69,5 +69,6 @@ public sealed partial class KeywordKnowledgeSearch(TenantDbFactory tenants) : IK
     [GeneratedRegex(@"(?m)^(?=#{1,6}\s)")]
     private static partial Regex HeadingStart();
 
+    // Columns come back snake_case (the context's naming convention maps them to these properties).
     private sealed record Row(Guid DocumentId, string Title, Guid ChunkId, int Position, string Content, double Score);
 }
