@@ -16,15 +16,9 @@ public static class DatabaseStartup
         {
             options = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         }
-        catch (OptionsValidationException)
+        catch (OptionsValidationException e)
         {
-            options = new DatabaseOptions();
-            app.Configuration.GetSection(DatabaseOptions.Section).Bind(options);
-        }
-        var errors = options.Validate().ToList();
-        if (errors.Count > 0)
-        {
-            foreach (var error in errors) Console.Error.WriteLine($"Invalid configuration: {error}");
+            foreach (var error in e.Failures) Console.Error.WriteLine($"Invalid configuration: {error}");
             return false;
         }
 

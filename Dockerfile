@@ -1,0 +1,23 @@
+# Multi-stage build of Platform.Web; runs as a non-root user. Configure with environment variables
+# (Database__Main, Database__MainOwner, Database__Mode, ...); see README.md and docker-compose.yml.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props Platform.sln ./
+COPY Platform.Data/Platform.Data.csproj Platform.Data/
+COPY Platform.Web/Platform.Web.csproj Platform.Web/
+RUN dotnet restore Platform.Web/Platform.Web.csproj
+COPY appsettings.json ./
+COPY Platform.Data/ Platform.Data/
+COPY Platform.Web/ Platform.Web/
+RUN dotnet publish Platform.Web/Platform.Web.csproj -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
+    ASPNETCORE_ENVIRONMENT=Production \
+    DOTNET_RUNNING_IN_CONTAINER=true
+EXPOSE 8080
+# The aspnet image ships an unprivileged "app" user (UID 1654).
+USER app
+ENTRYPOINT ["dotnet", "Platform.Web.dll"]

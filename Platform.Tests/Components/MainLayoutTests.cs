@@ -1,0 +1,72 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using Platform.Data.Tenancy;
+using Platform.Web.Components.Layout;
+using Platform.Web.Features.Workspaces;
+using Platform.Tests.Infrastructure;
+
+namespace Platform.Tests.Components;
+
+/// <summary>The shell, rendered by bUnit against the real main database: a signed-in member sees their
+/// workspace's name, its navigation and the switcher.</summary>
+public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatform>
+{
+    private async Task<(CurrentWorkspace Workspace, string Slug)> SignInMemberAsync(BunitContext ctx, string workspaceName)
+    {
+        var (workspaceId, ownerId) = await platform.CreateWorkspaceAsync(workspaceName);
+        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        ctx.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
+        ctx.Services.AddSingleton(platform.Main);
+        ctx.Services.AddSingleton(platform.Tenants);
+        ctx.Services.AddSingleton(platform.Services.GetRequiredService<WorkspaceDirectory>());
+        ctx.Services.AddScoped<CurrentWorkspace>();
+        var auth = ctx.AddAuthorization();
+        auth.SetAuthorized("owner@test.local");
+        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, ownerId.ToString()));
+        var workspace = ctx.Services.GetRequiredService<CurrentWorkspace>();
+        var directory = ctx.Services.GetRequiredService<WorkspaceDirectory>();
+        var slug = (await directory.ForUserAsync(ownerId)).Single(w => w.WorkspaceId == workspaceId).Slug;
+        return (workspace, slug);
+    }
+
+    [Fact]
+    public async Task Layout_shows_the_workspace_name_and_its_navigation_for_a_member()
+    {
+        // MudBlazor services are only IAsyncDisposable: dispose the bUnit context asynchronously.
+        await using var ctx = new BunitContext();
+        var (workspace, slug) = await SignInMemberAsync(ctx, "Globex Research");
+        Assert.NotNull(await workspace.EnterAsync(slug));
+
+        var cut = ctx.Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("Globex Research", cut.Find("[data-testid=nav-workspace-name]").TextContent.Trim());
+            var links = cut.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")).ToList();
+            Assert.Contains($"w/{slug}/chat", links);
+            Assert.Contains($"w/{slug}/documents", links);
+            Assert.Contains($"w/{slug}/costs", links);
+            Assert.Contains($"w/{slug}/settings", links);
+            Assert.Contains("Globex Research", cut.Find("[data-testid=workspace-switcher-button]").TextContent);
+            Assert.Contains("page body", cut.Markup);
+        });
+    }
+
+    [Fact]
+    public async Task A_slug_the_user_is_not_a_member_of_is_not_entered()
+    {
+        await using var ctx = new BunitContext();
+        var (workspace, _) = await SignInMemberAsync(ctx, "Initech");
+        var (_, strangerOwner) = await platform.CreateWorkspaceAsync("Hidden");
+        var hiddenSlug = (await platform.Services.GetRequiredService<WorkspaceDirectory>().ForUserAsync(strangerOwner)).Single().Slug;
+
+        Assert.Null(await workspace.EnterAsync(hiddenSlug));
+        var cut = ctx.Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "x"))));
+        Assert.Empty(cut.FindAll("[data-testid=nav-workspace-name]"));
+        Assert.DoesNotContain("Hidden", cut.Markup);
+    }
+}
