@@ -15,8 +15,15 @@ namespace Platform.Tests.Chat;
 
 /// <summary>The platform on real PostgreSQL with the chat feature and its background worker running. AI
 /// settings point each workspace wherever a test says (a <see cref="MockOpenAiServer"/>, or offline).</summary>
-public sealed class ChatPlatform() : PlatformFixture(PlatformMode.Local)
+public sealed class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsyncLifetime
 {
+    /// <summary>Stops the worker first: running generations write themselves down before the databases go.</summary>
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        if (Volatile.Read(ref _started) == 1) await Services.GetRequiredService<GenerationWorker>().StopAsync(CancellationToken.None);
+        await DisposeAsync();
+    }
+
     private int _started;
 
     public TestAiSettings AiSettings { get; } = new();

@@ -47,6 +47,7 @@ public class RecoveryTests(ChatPlatform platform) : IClassFixture<ChatPlatform>,
         Assert.True(again.Ok, again.Error);
         await platform.WaitForAsync(actor, again.Value.AssistantId, x => x.Status == MessageStatus.Complete);
         await survivor.GetRequiredService<GenerationWorker>().StopAsync(CancellationToken.None);
+        await doomed.GetRequiredService<GenerationWorker>().StopAsync(CancellationToken.None);
     }
 
     [Fact]

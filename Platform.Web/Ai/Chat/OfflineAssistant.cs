@@ -64,8 +64,11 @@ public sealed partial class OfflineAssistant : IChatClient
 
         var terms = Terms(question);
         var sb = new StringBuilder("Here is what the knowledge base says:\n\n");
+        var top = passages[0].Score;
         for (var i = 0; i < Math.Min(3, passages.Count); i++)
         {
+            // Weak runners-up add noise, not answers.
+            if (i > 0 && passages[i].Score < top * 0.5) break;
             var quote = BestSentences(passages[i].Content, terms);
             sb.Append("> ").Append(quote.Replace("\n", " ")).Append(" [").Append(i + 1).Append("]\n\n");
         }
@@ -75,8 +78,10 @@ public sealed partial class OfflineAssistant : IChatClient
 
     private static string BestSentences(string content, HashSet<string> terms)
     {
-        var sentences = SentenceSplit().Split(content)
-            .Select(s => HeadingMarks().Replace(s, "").Trim())
+        // Headings are labels, not quotes; single line breaks are soft wraps inside a sentence.
+        var body = string.Join("\n", content.Split('\n').Where(l => !HeadingMarks().IsMatch(l)));
+        var sentences = SentenceSplit().Split(body)
+            .Select(s => s.ReplaceLineEndings(" ").Trim())
             .Where(s => s.Length > 0).ToList();
         if (sentences.Count == 0) return content.Trim();
         var ranked = sentences.Select((s, i) => (s, i, score: Terms(s).Count(terms.Contains)))
@@ -113,10 +118,10 @@ public sealed partial class OfflineAssistant : IChatClient
 
     public void Dispose() { }
 
-    [GeneratedRegex(@"(?<=[.!?])\s+|\n+")]
+    [GeneratedRegex(@"(?<=[.!?])\s+|\n\s*\n")]
     private static partial Regex SentenceSplit();
 
-    [GeneratedRegex(@"^#+\s*")]
+    [GeneratedRegex(@"^\s*#{1,6}\s")]
     private static partial Regex HeadingMarks();
 
     [GeneratedRegex(@"[\p{L}\p{N}]+")]

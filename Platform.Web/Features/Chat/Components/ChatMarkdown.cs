@@ -51,7 +51,7 @@ public static partial class ChatMarkdown
         Pipeline.Setup(renderer);
         foreach (var b in blocks) renderer.Render(b);
         writer.Flush();
-        var html = Citations().Replace(writer.ToString(), "<sup class=\"citation-ref\">[$1]</sup>");
+        var html = Citations().Replace(writer.ToString(), "<sup>[$1]</sup>");
         segments.Add(new MarkdownSegment(HtmlSafety.Sanitize(html), null, null));
         blocks.Clear();
     }

@@ -104,7 +104,8 @@ public sealed partial class FollowUpWriter(
     public static string OfflineTitle(string question)
     {
         var words = question.ReplaceLineEndings(" ").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var title = string.Join(' ', words.Take(7)).TrimEnd('?', '.', '!', ',');
+        var whole = string.Join(' ', words);
+        var title = (whole.Length <= 60 ? whole : string.Join(' ', words.Take(8)) + "…").TrimEnd('?', '.', '!', ',');
         if (title.Length == 0) return NewChatTitle;
         title = char.ToUpperInvariant(title[0]) + title[1..];
         return Truncate(title, 80);
