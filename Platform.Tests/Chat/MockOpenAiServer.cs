@@ -54,6 +54,9 @@ public sealed class MockOpenAiServer : IAsyncDisposable
     /// <summary>Stopwatch timestamp of the first byte of each streamed answer, with its request body.</summary>
     public Action<string, long>? OnFirstByte { get; set; }
 
+    /// <summary>Stopwatch timestamp after each streamed token was flushed: (request body, token index, timestamp).</summary>
+    public Action<string, int, long>? OnToken { get; set; }
+
     public ConcurrentQueue<string> Bodies { get; } = new();
     public int Requests => Volatile.Read(ref _requests);
     public string BaseUrl { get; private set; } = "";
@@ -111,6 +114,7 @@ public sealed class MockOpenAiServer : IAsyncDisposable
             if (reply.TokenDelay > TimeSpan.Zero) await Task.Delay(reply.TokenDelay, http.RequestAborted);
             var delta = i == 0 ? (object)new { role = "assistant", content = reply.Tokens[i] } : new { content = reply.Tokens[i] };
             await Event(http, Chunk(model, new[] { new { index = 0, delta, finish_reason = (string?)null } }));
+            OnToken?.Invoke(body, i, Stopwatch.GetTimestamp());
             if (first)
             {
                 OnFirstByte?.Invoke(body, Stopwatch.GetTimestamp());
