@@ -57,7 +57,8 @@ public class ChatComponentTests
 
         hub.Finish(MessageStatus.Complete, null);
         registry.Remove(hub);
-        cut.WaitForAssertion(() => Assert.True(ended >= 1, $"renders={cut.Instance.LiveRenders}"));
+        // The callback runs after the last render, so poll it (bUnit re-checks assertions only on renders).
+        await ChatPlatform.EventuallyAsync(() => Volatile.Read(ref ended) >= 1, timeoutSeconds: 10);
     }
 
     [Fact]

@@ -21,6 +21,21 @@ public sealed class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsync
     async Task IAsyncLifetime.DisposeAsync()
     {
         if (Volatile.Read(ref _started) == 1) await Services.GetRequiredService<GenerationWorker>().StopAsync(CancellationToken.None);
+        // A generation ended by the stop may still be returning its connection: let the database go quiet first.
+        await using (var c = new Npgsql.NpgsqlConnection(TestDatabases.Owner("postgres")))
+        {
+            await c.OpenAsync();
+            var until = DateTime.UtcNow.AddSeconds(10);
+            while (DateTime.UtcNow < until)
+            {
+                await using var cmd = new Npgsql.NpgsqlCommand(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = @d AND usename = @u AND state <> 'idle'", c);
+                cmd.Parameters.AddWithValue("d", MainDatabase);
+                cmd.Parameters.AddWithValue("u", TestDatabases.AppRole);
+                if ((long)(await cmd.ExecuteScalarAsync())! == 0) break;
+                await Task.Delay(50);
+            }
+        }
         await DisposeAsync();
     }
 
