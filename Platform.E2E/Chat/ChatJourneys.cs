@@ -121,4 +121,33 @@ public class ChatJourneys(ChatApp chatApp, Browser browser)
         await Assertions.Expect(LastAnswer(page)).ToHaveAttributeAsync("data-status", "cancelled");
         await Assertions.Expect(LastAnswer(page).Locator("[data-testid=versions]")).ToContainTextAsync("1 / 2");
     }
+
+    [Fact]
+    public async Task Preferences_and_personalities_are_managed_in_chat_settings_and_apply_at_once()
+    {
+        var page = await SignedInChatAsync();
+        await page.Locator("[data-testid=chat-settings]").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/w/acme/chat/settings"));
+        await page.Locator("[data-testid=stats-pref]").ClickAsync();
+        await page.Locator("[data-testid=save-preferences]").ClickAsync();
+        await Assertions.Expect(page.GetByText("Preferences saved.")).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(page, "chat-7-preferences");
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Personalities" }).ClickAsync();
+        await page.Locator("input[data-testid=personality-name], [data-testid=personality-name] input").First.FillAsync("Concise");
+        await page.Locator("textarea[data-testid=personality-prompt], [data-testid=personality-prompt] textarea").First.FillAsync("Answer in one short paragraph.");
+        await page.Locator("[data-testid=save-personality]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=personalities]")).ToContainTextAsync("Concise");
+        await Browser.ScreenshotAsync(page, "chat-8-personalities");
+
+        // Back in chat: stats for nerds show without asking, and the new personality can be picked.
+        await page.GotoAsync("/w/acme/chat");
+        await page.Locator("[data-testid=composer][data-ready=true]").WaitForAsync();
+        await AskAsync(page, "How do I report a lost laptop?");
+        var answer = LastAnswer(page);
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-status", "complete", new() { Timeout = 60_000 });
+        await Assertions.Expect(answer.Locator("[data-testid=stats]")).ToContainTextAsync("tokens");
+        await Assertions.Expect(answer).ToContainTextAsync("security@acme.test");
+        await Browser.ScreenshotAsync(page, "chat-9-stats");
+    }
 }
