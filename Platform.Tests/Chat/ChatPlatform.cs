@@ -21,7 +21,9 @@ public sealed class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsync
     async Task IAsyncLifetime.DisposeAsync()
     {
         if (Volatile.Read(ref _started) == 1) await Services.GetRequiredService<GenerationWorker>().StopAsync(CancellationToken.None);
-        // A generation ended by the stop may still be returning its connection: let the database go quiet first.
+        // Close the pools now and wait until their backends have really exited: DROP DATABASE … WITH (FORCE)
+        // cannot terminate the runtime role's backends, and a just-closed one lingers for a moment.
+        await Services.GetRequiredService<DataSourceRegistry>().DisposeAsync();
         await using (var c = new Npgsql.NpgsqlConnection(TestDatabases.Owner("postgres")))
         {
             await c.OpenAsync();
@@ -29,7 +31,7 @@ public sealed class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsync
             while (DateTime.UtcNow < until)
             {
                 await using var cmd = new Npgsql.NpgsqlCommand(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = @d AND usename = @u AND state <> 'idle'", c);
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = @d AND usename = @u", c);
                 cmd.Parameters.AddWithValue("d", MainDatabase);
                 cmd.Parameters.AddWithValue("u", TestDatabases.AppRole);
                 if ((long)(await cmd.ExecuteScalarAsync())! == 0) break;
