@@ -31,6 +31,7 @@ public class MainDbContext(DbContextOptions<MainDbContext> options)
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<PlatformState> PlatformState => Set<PlatformState>();
+    public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     // Billing (Features/Costs): kept on the platform's side even for workspaces with their own database.

@@ -25,6 +25,9 @@ public class TenantDbContext(DbContextOptions<TenantDbContext> options) : DbCont
     public DbSet<DocumentFile> DocumentFiles => Set<DocumentFile>();
     public DbSet<DocumentChunk> DocumentChunks => Set<DocumentChunk>();
     public DbSet<AiPersonality> AiPersonalities => Set<AiPersonality>();
+    public DbSet<MessageVote> MessageVotes => Set<MessageVote>();
+    public DbSet<MessageSuggestion> MessageSuggestions => Set<MessageSuggestion>();
+    public DbSet<GenerationStream> GenerationStreams => Set<GenerationStream>();
 
     /// <summary>Commits the unit of work opened by <see cref="TenantDbFactory.OpenAsync"/>.</summary>
     public async Task CommitAsync(CancellationToken ct = default)

@@ -64,10 +64,15 @@ public static class WorkspaceRows
         }
 
         await using var tenant = await platform.Tenants.OpenAsync(workspaceId, ownerId);
-        var chat = new Chat { UserId = ownerId, Title = "Hello" };
+        var chat = new Platform.Data.Tenant.Entities.Chat { UserId = ownerId, Title = "Hello" };
         var document = new Document { Title = "Doc", Content = "text" };
         tenant.Chats.Add(chat);
-        tenant.Messages.Add(new Message { ChatId = chat.Id, Role = "user", Content = "hi" });
+        var question = new Message { ChatId = chat.Id, Role = "user", Content = "hi" };
+        var answer = new Message { ChatId = chat.Id, ParentId = question.Id, Role = "assistant", Content = "hello" };
+        tenant.Messages.AddRange(question, answer);
+        tenant.MessageVotes.Add(new MessageVote { MessageId = answer.Id, UserId = ownerId, Value = 1 });
+        tenant.MessageSuggestions.Add(new MessageSuggestion { MessageId = answer.Id, Position = 0, Text = "More?" });
+        tenant.GenerationStreams.Add(new GenerationStream { ChatId = chat.Id, MessageId = answer.Id, UserId = ownerId, Status = "complete" });
         tenant.Documents.Add(document);
         tenant.DocumentFiles.Add(new DocumentFile { DocumentId = document.Id, Data = "text"u8.ToArray() });
         tenant.DocumentChunks.Add(new DocumentChunk

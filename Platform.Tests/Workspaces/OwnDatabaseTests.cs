@@ -71,7 +71,7 @@ public class OwnDatabaseTests(WorkspacesHostedPlatform platform, SecondPostgresC
         await using (var tenant = await platform.Tenants.OpenAsync(ws, owner))
         {
             Assert.Single(await tenant.AiPersonalities.ToListAsync());
-            tenant.Chats.Add(new Chat { UserId = owner, Title = "In my own database" });
+            tenant.Chats.Add(new Platform.Data.Tenant.Entities.Chat { UserId = owner, Title = "In my own database" });
             await tenant.CommitAsync();
         }
         Assert.Equal(1, await SecondPostgresCluster.ScalarAsync(cluster.Super("ws_ready"), "SELECT count(*) FROM tenant.chats"));

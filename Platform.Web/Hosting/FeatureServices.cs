@@ -1,6 +1,7 @@
 using Platform.Web.Ai;
 using Platform.Web.Features.Documents;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Chat;
 using Platform.Web.Features.Workspaces;
 
 namespace Platform.Web.Hosting;
@@ -14,6 +15,7 @@ public static class FeatureServices
         services.AddCostsFeature(configuration);
         services.AddWorkspaceFeature();
         services.AddDocumentsFeature(configuration);
+        services.AddChatFeature(configuration);
         services.AddPlatformAi(configuration);
         services.AddScoped<DemoSeeder>();
         return services;

@@ -1010,6 +1010,54 @@ namespace Platform.Data.Main.Migrations
                     b.ToTable("usage_logs", "main");
                 });
 
+            modelBuilder.Entity("Platform.Data.Main.Entities.UserPreferences", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("CustomInstructions")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("custom_instructions");
+
+                    b.Property<string>("DefaultModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("default_model");
+
+                    b.Property<Guid?>("DefaultPersonalityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("default_personality_id");
+
+                    b.Property<bool>("HidePersonalInfo")
+                        .HasColumnType("boolean")
+                        .HasColumnName("hide_personal_info");
+
+                    b.Property<bool>("SendWithEnter")
+                        .HasColumnType("boolean")
+                        .HasColumnName("send_with_enter");
+
+                    b.Property<bool>("ShowStatsForNerds")
+                        .HasColumnType("boolean")
+                        .HasColumnName("show_stats_for_nerds");
+
+                    b.Property<string>("Theme")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("theme");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_user_preferences");
+
+                    b.ToTable("user_preferences", "main");
+                });
+
             modelBuilder.Entity("Platform.Data.Main.Entities.Workspace", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1550,6 +1598,16 @@ namespace Platform.Data.Main.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_usage_logs_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.UserPreferences", b =>
+                {
+                    b.HasOne("Platform.Data.Main.Entities.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_preferences_users_user_id");
                 });
 
             modelBuilder.Entity("Platform.Data.Main.Entities.WorkspaceApp", b =>

@@ -13,30 +13,6 @@ internal static class TenantEntityExtensions
     }
 }
 
-public class ChatConfiguration : IEntityTypeConfiguration<Chat>
-{
-    public void Configure(EntityTypeBuilder<Chat> b)
-    {
-        b.IsTenantEntity("chats");
-        b.Property(c => c.Title).HasMaxLength(200);
-        b.HasIndex(c => new { c.WorkspaceId, c.UserId, c.UpdatedAt });
-        b.HasOne<AiPersonality>().WithMany().HasForeignKey(c => new { c.WorkspaceId, c.PersonalityId })
-            .OnDelete(DeleteBehavior.Restrict);
-    }
-}
-
-public class MessageConfiguration : IEntityTypeConfiguration<Message>
-{
-    public void Configure(EntityTypeBuilder<Message> b)
-    {
-        b.IsTenantEntity("messages");
-        b.Property(m => m.Role).HasMaxLength(20);
-        b.HasOne(m => m.Chat).WithMany(c => c.Messages).HasForeignKey(m => new { m.WorkspaceId, m.ChatId })
-            .OnDelete(DeleteBehavior.Cascade);
-        b.HasIndex(m => new { m.WorkspaceId, m.ChatId, m.CreatedAt });
-    }
-}
-
 public class DocumentConfiguration : IEntityTypeConfiguration<Document>
 {
     public void Configure(EntityTypeBuilder<Document> b)

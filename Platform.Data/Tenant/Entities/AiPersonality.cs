@@ -12,6 +12,8 @@ public class AiPersonality : TenantEntity
     public double Temperature { get; set; } = 0.7;
     public int? MaxTokens { get; set; }
     public double? TopP { get; set; }
+    public double? FrequencyPenalty { get; set; }
+    public double? PresencePenalty { get; set; }
     public bool IsDefault { get; set; }
     public bool IsActive { get; set; } = true;
 }

@@ -44,6 +44,10 @@ namespace Platform.Data.Tenant.Migrations
                         .HasColumnType("text")
                         .HasColumnName("description");
 
+                    b.Property<double?>("FrequencyPenalty")
+                        .HasColumnType("double precision")
+                        .HasColumnName("frequency_penalty");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean")
                         .HasColumnName("is_active");
@@ -65,6 +69,10 @@ namespace Platform.Data.Tenant.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
+
+                    b.Property<double?>("PresencePenalty")
+                        .HasColumnType("double precision")
+                        .HasColumnName("presence_penalty");
 
                     b.Property<string>("SystemPrompt")
                         .IsRequired()
@@ -99,19 +107,56 @@ namespace Platform.Data.Tenant.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("ActiveLeafId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("active_leaf_id");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("GenerationStatus")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("idle")
+                        .HasColumnName("generation_status");
+
+                    b.Property<bool>("IsArchived")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_archived");
+
+                    b.Property<bool>("IsPinned")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_pinned");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("model");
+
                     b.Property<Guid?>("PersonalityId")
                         .HasColumnType("uuid")
                         .HasColumnName("personality_id");
+
+                    b.Property<bool>("SharedWithWorkspace")
+                        .HasColumnType("boolean")
+                        .HasColumnName("shared_with_workspace");
 
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("title");
+
+                    b.Property<bool>("TitleIsCustom")
+                        .HasColumnType("boolean")
+                        .HasColumnName("title_is_custom");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -335,6 +380,64 @@ namespace Platform.Data.Tenant.Migrations
                     b.ToTable("document_files", "tenant");
                 });
 
+            modelBuilder.Entity("Platform.Data.Tenant.Entities.GenerationStream", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("instance_id");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_generation_streams");
+
+                    b.HasIndex("Status", "HeartbeatAt")
+                        .HasDatabaseName("ix_generation_streams_status_heartbeat_at");
+
+                    b.HasIndex("WorkspaceId", "MessageId")
+                        .HasDatabaseName("ix_generation_streams_workspace_id_message_id");
+
+                    b.ToTable("generation_streams", "tenant");
+                });
+
             modelBuilder.Entity("Platform.Data.Tenant.Entities.Message", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -349,14 +452,78 @@ namespace Platform.Data.Tenant.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("chat_id");
 
+                    b.Property<string>("Citations")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("citations")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
                     b.Property<string>("Content")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("content");
 
+                    b.Property<decimal?>("CostUsd")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("numeric(18,8)")
+                        .HasColumnName("cost_usd");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<int?>("DurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("ErrorKind")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("error_kind");
+
+                    b.Property<string>("FinishReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("finish_reason");
+
+                    b.Property<int?>("FirstTokenMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("first_token_ms");
+
+                    b.Property<long?>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("model");
+
+                    b.Property<long?>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
+                    b.Property<Guid?>("PersonalityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("personality_id");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider");
+
+                    b.Property<int?>("RetryAfterSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("retry_after_seconds");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -364,13 +531,114 @@ namespace Platform.Data.Tenant.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("role");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("complete")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
                     b.HasKey("WorkspaceId", "Id")
                         .HasName("pk_messages");
+
+                    b.HasIndex("WorkspaceId", "ParentId")
+                        .HasDatabaseName("ix_messages_workspace_id_parent_id");
 
                     b.HasIndex("WorkspaceId", "ChatId", "CreatedAt")
                         .HasDatabaseName("ix_messages_workspace_id_chat_id_created_at");
 
                     b.ToTable("messages", "tenant");
+                });
+
+            modelBuilder.Entity("Platform.Data.Tenant.Entities.MessageSuggestion", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("text");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_message_suggestions");
+
+                    b.HasIndex("WorkspaceId", "MessageId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_message_suggestions_workspace_id_message_id_position");
+
+                    b.ToTable("message_suggestions", "tenant");
+                });
+
+            modelBuilder.Entity("Platform.Data.Tenant.Entities.MessageVote", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<short>("Value")
+                        .HasColumnType("smallint")
+                        .HasColumnName("value");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_message_votes");
+
+                    b.HasIndex("WorkspaceId", "MessageId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_message_votes_workspace_id_message_id_user_id");
+
+                    b.ToTable("message_votes", "tenant", t =>
+                        {
+                            t.HasCheckConstraint("ck_message_votes_value", "value IN (-1, 1)");
+                        });
                 });
 
             modelBuilder.Entity("Platform.Data.Tenant.Entities.Chat", b =>
@@ -404,6 +672,16 @@ namespace Platform.Data.Tenant.Migrations
                         .HasConstraintName("fk_document_files_documents_workspace_id_document_id");
                 });
 
+            modelBuilder.Entity("Platform.Data.Tenant.Entities.GenerationStream", b =>
+                {
+                    b.HasOne("Platform.Data.Tenant.Entities.Message", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId", "MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_generation_streams_messages_workspace_id_message_id");
+                });
+
             modelBuilder.Entity("Platform.Data.Tenant.Entities.Message", b =>
                 {
                     b.HasOne("Platform.Data.Tenant.Entities.Chat", "Chat")
@@ -413,7 +691,33 @@ namespace Platform.Data.Tenant.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_messages_chats_workspace_id_chat_id");
 
+                    b.HasOne("Platform.Data.Tenant.Entities.Message", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId", "ParentId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .HasConstraintName("fk_messages_messages_workspace_id_parent_id");
+
                     b.Navigation("Chat");
+                });
+
+            modelBuilder.Entity("Platform.Data.Tenant.Entities.MessageSuggestion", b =>
+                {
+                    b.HasOne("Platform.Data.Tenant.Entities.Message", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId", "MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_suggestions_messages_workspace_id_message_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Tenant.Entities.MessageVote", b =>
+                {
+                    b.HasOne("Platform.Data.Tenant.Entities.Message", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId", "MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_votes_messages_workspace_id_message_id");
                 });
 
             modelBuilder.Entity("Platform.Data.Tenant.Entities.Chat", b =>

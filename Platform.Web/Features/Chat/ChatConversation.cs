@@ -1,0 +1,202 @@
+using Microsoft.EntityFrameworkCore;
+using Platform.Data.Tenancy;
+using Platform.Data.Tenant;
+using Platform.Data.Tenant.Entities;
+using Platform.Web.Features.Chat.Engine;
+using ChatEntity = Platform.Data.Tenant.Entities.Chat;
+
+namespace Platform.Web.Features.Chat;
+
+/// <summary>
+/// A conversation: send, edit (a new version of a question), regenerate, stop, switch versions, vote.
+/// What the user wrote is saved before any model is called; the answer is produced by the worker.
+/// Threads belong to their user: another member can only read a thread shared with the workspace.
+/// </summary>
+public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker worker, GenerationRegistry registry)
+{
+    public const int MaxMessageLength = 32_000;
+
+    public async Task<ChatView?> LoadAsync(ChatActor actor, Guid chatId, CancellationToken ct = default)
+    {
+        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var chat = await db.Chats.AsNoTracking().SingleOrDefaultAsync(c => c.Id == chatId && c.DeletedAt == null
+            && (c.UserId == actor.UserId || c.SharedWithWorkspace), ct);
+        if (chat is null) return null;
+        var all = await db.Messages.AsNoTracking().Where(m => m.ChatId == chatId).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToListAsync(ct);
+        var path = ChatTree.PathTo(all, chat.ActiveLeafId);
+        var ids = path.Select(m => m.Id).ToList();
+        var votes = await db.MessageVotes.AsNoTracking().Where(v => ids.Contains(v.MessageId) && v.UserId == actor.UserId)
+            .ToDictionaryAsync(v => v.MessageId, ct);
+        var lastAssistant = path.LastOrDefault(m => m.Role == "assistant")?.Id;
+        var suggestions = lastAssistant is { } la
+            ? await db.MessageSuggestions.AsNoTracking().Where(s => s.MessageId == la).OrderBy(s => s.Position).Select(s => s.Text).ToListAsync(ct)
+            : [];
+
+        var views = path.Select(m =>
+        {
+            var versions = ChatTree.Siblings(all, m);
+            votes.TryGetValue(m.Id, out var vote);
+            return new MessageView(m.Id, m.ParentId, m.Role, m.Content, m.Status, m.FinishReason, m.Provider, m.Model,
+                m.PersonalityId, m.InputTokens, m.OutputTokens, m.CostUsd, m.FirstTokenMs, m.DurationMs, m.Error, m.ErrorKind,
+                m.RetryAfterSeconds, Citation.Parse(m.Citations), m.CreatedAt,
+                versions.FindIndex(v => v.Id == m.Id), versions.Count, versions.Select(v => v.Id).ToList(),
+                vote?.Value, vote?.Reason, m.Id == lastAssistant ? suggestions : []);
+        }).ToList();
+        return new ChatView(chat.Id, chat.Title, chat.TitleIsCustom, chat.PersonalityId, chat.Model, chat.GenerationStatus,
+            chat.UserId == actor.UserId, chat.SharedWithWorkspace, views);
+    }
+
+    /// <summary>Sends a question (creating the chat when <paramref name="chatId"/> is null) and starts the answer.
+    /// Returns the chat id and the assistant message id.</summary>
+    public async Task<ChatResult<(Guid ChatId, Guid AssistantId)>> SendAsync(ChatActor actor, Guid? chatId, string text,
+        Guid? personalityId = null, string? model = null, CancellationToken ct = default)
+    {
+        if (Validate(text) is { } invalid) return ChatResult<(Guid, Guid)>.Fail(invalid);
+        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        ChatEntity? chat;
+        if (chatId is null)
+        {
+            chat = new ChatEntity { UserId = actor.UserId, Title = FollowUpWriter.NewChatTitle, PersonalityId = await ActivePersonalityAsync(db, personalityId, ct), Model = model };
+            db.Chats.Add(chat);
+        }
+        else
+        {
+            chat = await OwnChatAsync(db, actor, chatId.Value, ct);
+            if (chat is null) return ChatResult<(Guid, Guid)>.Fail("This chat does not exist or is not yours.");
+            if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
+        }
+        var question = new Message { ChatId = chat.Id, ParentId = chat.ActiveLeafId, Role = "user", Content = text.Trim() };
+        db.Messages.Add(question);
+        var hub = Begin(db, actor, chat, question.Id);
+        await db.CommitAsync(ct);
+        return Started(chat, hub);
+    }
+
+    /// <summary>Edits a question: a new version next to the old one (kept and switchable), answered afresh.</summary>
+    public async Task<ChatResult<(Guid ChatId, Guid AssistantId)>> EditAsync(ChatActor actor, Guid userMessageId, string text, CancellationToken ct = default)
+    {
+        if (Validate(text) is { } invalid) return ChatResult<(Guid, Guid)>.Fail(invalid);
+        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var original = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == userMessageId && m.Role == "user", ct);
+        var chat = original is null ? null : await OwnChatAsync(db, actor, original.ChatId, ct);
+        if (original is null || chat is null) return ChatResult<(Guid, Guid)>.Fail("This message does not exist or is not yours.");
+        if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
+        var edited = new Message { ChatId = chat.Id, ParentId = original.ParentId, Role = "user", Content = text.Trim() };
+        db.Messages.Add(edited);
+        var hub = Begin(db, actor, chat, edited.Id);
+        await db.CommitAsync(ct);
+        return Started(chat, hub);
+    }
+
+    /// <summary>A new answer to the same question, next to the previous ones (also the "retry" of a failed one).</summary>
+    public async Task<ChatResult<(Guid ChatId, Guid AssistantId)>> RegenerateAsync(ChatActor actor, Guid assistantMessageId, CancellationToken ct = default)
+    {
+        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var answer = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == assistantMessageId && m.Role == "assistant", ct);
+        var chat = answer is null ? null : await OwnChatAsync(db, actor, answer.ChatId, ct);
+        if (answer?.ParentId is null || chat is null) return ChatResult<(Guid, Guid)>.Fail("This answer does not exist or is not yours.");
+        if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
+        var hub = Begin(db, actor, chat, answer.ParentId.Value);
+        await db.CommitAsync(ct);
+        return Started(chat, hub);
+    }
+
+    /// <summary>Stops a generation; the text so far is kept (status cancelled).</summary>
+    public async Task<ChatResult<bool>> StopAsync(ChatActor actor, Guid assistantMessageId, CancellationToken ct = default)
+    {
+        if (registry.Find(actor.WorkspaceId, assistantMessageId) is { } hub)
+        {
+            if (hub.UserId != actor.UserId) return ChatResult<bool>.Fail("Only the author of the chat can stop this answer.");
+            hub.RequestStop();
+            return ChatResult<bool>.Success(true);
+        }
+        // Not running here (another instance, or orphaned): settle it in the database so the chat is usable again.
+        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var message = await db.Messages.SingleOrDefaultAsync(m => m.Id == assistantMessageId, ct);
+        var chat = message is null ? null : await OwnChatAsync(db, actor, message.ChatId, ct);
+        if (message is null || chat is null) return ChatResult<bool>.Fail("This answer does not exist or is not yours.");
+        if (!MessageStatus.IsLive(message.Status)) return ChatResult<bool>.Success(false);
+        message.Status = MessageStatus.Cancelled;
+        message.FinishReason = "cancelled";
+        chat.GenerationStatus = ChatGenerationStatus.Cancelled;
+        await db.GenerationStreams.Where(g => g.MessageId == message.Id && g.Status == MessageStatus.Streaming)
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.Status, MessageStatus.Cancelled).SetProperty(g => g.EndedAt, DateTimeOffset.UtcNow), ct);
+        await db.CommitAsync(ct);
+        registry.Announce(new ChatActivity(actor.WorkspaceId, actor.UserId, chat.Id));
+        return ChatResult<bool>.Success(true);
+    }
+
+    /// <summary>Shows another version of a message: the branch continues with that version's latest descendants.</summary>
+    public async Task<ChatResult<bool>> SwitchVersionAsync(ChatActor actor, Guid messageId, CancellationToken ct = default)
+    {
+        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var message = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == messageId, ct);
+        var chat = message is null ? null : await OwnChatAsync(db, actor, message.ChatId, ct);
+        if (message is null || chat is null) return ChatResult<bool>.Fail("This message does not exist or is not yours.");
+        var all = await db.Messages.AsNoTracking().Where(m => m.ChatId == chat.Id).Select(m => new Message
+            { Id = m.Id, ParentId = m.ParentId, Role = m.Role, CreatedAt = m.CreatedAt, ChatId = m.ChatId }).ToListAsync(ct);
+        chat.ActiveLeafId = ChatTree.LatestLeaf(all, messageId);
+        await db.CommitAsync(ct);
+        return ChatResult<bool>.Success(true);
+    }
+
+    /// <summary>Up (+1) or down (-1) with an optional reason; 0 removes the vote.</summary>
+    public async Task<ChatResult<bool>> VoteAsync(ChatActor actor, Guid assistantMessageId, short value, string? reason, CancellationToken ct = default)
+    {
+        if (value is not (-1 or 0 or 1)) return ChatResult<bool>.Fail("A vote is up or down.");
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim()[..Math.Min(1000, reason.Trim().Length)];
+        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var message = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == assistantMessageId && m.Role == "assistant", ct);
+        var visible = message is not null && await db.Chats.AnyAsync(c => c.Id == message.ChatId
+            && (c.UserId == actor.UserId || c.SharedWithWorkspace), ct);
+        if (!visible) return ChatResult<bool>.Fail("This answer does not exist.");
+        var vote = await db.MessageVotes.SingleOrDefaultAsync(v => v.MessageId == assistantMessageId && v.UserId == actor.UserId, ct);
+        if (value == 0)
+        {
+            if (vote is not null) db.MessageVotes.Remove(vote);
+        }
+        else
+        {
+            if (vote is null) db.MessageVotes.Add(vote = new MessageVote { MessageId = assistantMessageId, UserId = actor.UserId });
+            vote.Value = value;
+            vote.Reason = reason;
+            vote.UpdatedAt = DateTimeOffset.UtcNow;
+        }
+        await db.CommitAsync(ct);
+        return ChatResult<bool>.Success(true);
+    }
+
+    private GenerationHub Begin(TenantDbContext db, ChatActor actor, ChatEntity chat, Guid questionId)
+    {
+        var answer = new Message { ChatId = chat.Id, ParentId = questionId, Role = "assistant", Status = MessageStatus.Streaming };
+        db.Messages.Add(answer);
+        db.GenerationStreams.Add(new GenerationStream
+        {
+            ChatId = chat.Id, MessageId = answer.Id, UserId = actor.UserId, InstanceId = GenerationRunner.InstanceId,
+        });
+        chat.ActiveLeafId = answer.Id;
+        chat.GenerationStatus = ChatGenerationStatus.Generating;
+        chat.UpdatedAt = DateTimeOffset.UtcNow;
+        return new GenerationHub(actor.WorkspaceId, actor.UserId, chat.Id, answer.Id);
+    }
+
+    private ChatResult<(Guid, Guid)> Started(ChatEntity chat, GenerationHub hub)
+    {
+        // Saved first, started second: if the start fails the recovery sweep marks the answer interrupted.
+        worker.Start(hub);
+        registry.Announce(new ChatActivity(hub.WorkspaceId, hub.UserId, chat.Id));
+        return ChatResult<(Guid, Guid)>.Success((chat.Id, hub.MessageId));
+    }
+
+    private static string? Validate(string? text) => string.IsNullOrWhiteSpace(text) ? "Write a message first."
+        : text.Length > MaxMessageLength ? $"A message can be at most {MaxMessageLength:N0} characters (this one has {text.Length:N0})." : null;
+
+    private static Task<ChatEntity?> OwnChatAsync(TenantDbContext db, ChatActor actor, Guid chatId, CancellationToken ct) =>
+        db.Chats.SingleOrDefaultAsync(c => c.Id == chatId && c.UserId == actor.UserId && c.DeletedAt == null, ct);
+
+    private static Task<bool> BusyAsync(TenantDbContext db, ChatEntity chat, CancellationToken ct) =>
+        db.Messages.AnyAsync(m => m.ChatId == chat.Id && (m.Status == MessageStatus.Streaming || m.Status == MessageStatus.Pending), ct);
+
+    private static async Task<Guid?> ActivePersonalityAsync(TenantDbContext db, Guid? wanted, CancellationToken ct) =>
+        wanted is { } id && await db.AiPersonalities.AnyAsync(p => p.Id == id && p.IsActive, ct) ? id : null;
+}

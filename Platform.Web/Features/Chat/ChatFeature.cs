@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Platform.Web.Ai;
+using Platform.Web.Ai.Chat;
+using Platform.Web.Features.Chat.Engine;
+using Platform.Web.Features.Chat.Retrieval;
+using Platform.Web.Features.Chat.Settings;
+using Platform.Web.Features.Chat.Threads;
+
+namespace Platform.Web.Features.Chat;
+
+public static class ChatFeature
+{
+    /// <summary>Chat: the generation engine (worker, hubs, recovery), conversations, threads, personalities,
+    /// preferences, and a keyword knowledge search for when the Documents area's search is not registered.</summary>
+    public static IServiceCollection AddChatFeature(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ChatEngineOptions>().Bind(configuration.GetSection(ChatEngineOptions.Section));
+        services.AddSingleton(sp =>
+            new OfflineAssistant { ChunkDelay = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.OfflineChunkDelay });
+        services.AddSingleton(sp => new ChatProviderFactory(sp.GetRequiredService<OfflineAssistant>())
+            { Timeout = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.ProviderTimeout });
+        services.AddSingleton<GenerationRegistry>();
+        services.AddSingleton<GenerationRunner>();
+        services.AddSingleton<FollowUpWriter>();
+        services.AddSingleton<GenerationWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<GenerationWorker>());
+        services.AddSingleton<GenerationRecovery>();
+        services.AddHostedService(sp => sp.GetRequiredService<GenerationRecovery>());
+        services.AddSingleton<ChatConversation>();
+        services.AddSingleton<ChatThreads>();
+        services.AddSingleton<PreferencesStore>();
+        services.AddSingleton<PersonalityStore>();
+        services.TryAddSingleton<IKnowledgeSearch, KeywordKnowledgeSearch>();
+        return services;
+    }
+}

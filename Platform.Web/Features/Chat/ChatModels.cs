@@ -1,0 +1,40 @@
+using Platform.Data.Tenant.Entities;
+using Platform.Web.Features.Chat.Engine;
+
+namespace Platform.Web.Features.Chat;
+
+/// <summary>Who acts: the workspace (entered through membership) and the signed-in user.</summary>
+public sealed record ChatActor(Guid WorkspaceId, Guid UserId);
+
+/// <summary>An expected outcome: a value, or an error worded for the user (never an exception).</summary>
+public sealed record ChatResult<T>(T? Value, string? Error)
+{
+    public bool Ok => Error is null;
+    public static ChatResult<T> Success(T value) => new(value, null);
+    public static ChatResult<T> Fail(string error) => new(default, error);
+}
+
+/// <summary>A thread in the sidebar, with its per-thread analytics.</summary>
+public sealed record ChatSummary(Guid Id, string Title, string GenerationStatus, bool IsPinned, bool IsArchived,
+    DateTimeOffset? DeletedAt, DateTimeOffset UpdatedAt, int MessageCount, long Tokens, bool Shared);
+
+public sealed record ChatListFilter(bool Archived = false, bool Deleted = false, string? Search = null);
+
+/// <summary>One message on the branch being shown, with where it sits among its versions.</summary>
+public sealed record MessageView(
+    Guid Id, Guid? ParentId, string Role, string Content, string Status, string? FinishReason,
+    string? Provider, string? Model, Guid? PersonalityId, long? InputTokens, long? OutputTokens, decimal? CostUsd,
+    int? FirstTokenMs, int? DurationMs, string? Error, string? ErrorKind, int? RetryAfterSeconds,
+    IReadOnlyList<Citation> Citations, DateTimeOffset CreatedAt,
+    int VersionIndex, int VersionCount, IReadOnlyList<Guid> VersionIds,
+    short? MyVote, string? MyVoteReason, IReadOnlyList<string> Suggestions)
+{
+    public bool IsLive => MessageStatus.IsLive(Status);
+    public bool IsAssistant => Role == "assistant";
+}
+
+public sealed record ChatView(Guid Id, string Title, bool TitleIsCustom, Guid? PersonalityId, string? Model,
+    string GenerationStatus, bool IsOwner, bool Shared, IReadOnlyList<MessageView> Messages);
+
+/// <summary>A search hit: a chat by title or by one of its messages.</summary>
+public sealed record ChatSearchHit(Guid ChatId, string Title, string? Snippet);

@@ -1,0 +1,35 @@
+// Send on Enter (Shift+Enter = new line) or on Ctrl/Cmd+Enter, as the user prefers. The default action is
+// prevented only for the send combination, so typing stays native.
+export function wire(textarea, dotnet, sendWithEnter) {
+    if (textarea._chatKeys) textarea.removeEventListener('keydown', textarea._chatKeys);
+    textarea._chatKeys = e => {
+        if (e.key !== 'Enter' || e.isComposing) return;
+        const send = sendWithEnter ? !(e.shiftKey || e.ctrlKey || e.metaKey || e.altKey) : (e.ctrlKey || e.metaKey);
+        if (!send) return;
+        e.preventDefault();
+        dotnet.invokeMethodAsync('SendFromKeyboard', textarea.value);
+        textarea.value = '';
+    };
+    textarea.addEventListener('keydown', textarea._chatKeys);
+}
+
+// Page shortcuts: Ctrl+Shift+O new chat, Ctrl+K search, Ctrl+Shift+S toggle the sidebar.
+export function shortcuts(dotnet) {
+    const handler = e => {
+        const mod = e.ctrlKey || e.metaKey;
+        if (!mod) return;
+        let name = null;
+        if (e.shiftKey && e.key.toLowerCase() === 'o') name = 'new';
+        else if (!e.shiftKey && e.key.toLowerCase() === 'k') name = 'search';
+        else if (e.shiftKey && e.key.toLowerCase() === 's') name = 'sidebar';
+        if (!name) return;
+        e.preventDefault();
+        dotnet.invokeMethodAsync('Shortcut', name);
+    };
+    document.addEventListener('keydown', handler);
+    return { dispose: () => document.removeEventListener('keydown', handler) };
+}
+
+export function scrollToEnd(element) {
+    if (element) element.scrollTop = element.scrollHeight;
+}

@@ -1,0 +1,48 @@
+namespace Platform.Web.Features.Chat.Engine;
+
+/// <summary>appsettings "Chat": how generations stream, persist and recover.</summary>
+public sealed class ChatEngineOptions
+{
+    public const string Section = "Chat";
+
+    /// <summary>How often a streaming answer is written to the database (what a crash can lose at most).</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(750);
+
+    /// <summary>A streaming generation whose heartbeat is older than this belongs to a dead process.
+    /// Heartbeats ride on the flushes, so this must be several flush intervals.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the recovery sweep looks for stale generations after the start-up sweep (other
+    /// instances' crashes); it visits every workspace, so not too often.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Provider network timeout, per request and per stream read.</summary>
+    public TimeSpan ProviderTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Pause between the offline assistant's streamed words.</summary>
+    public TimeSpan OfflineChunkDelay { get; set; } = TimeSpan.FromMilliseconds(15);
+
+    /// <summary>Passages retrieved per answer.</summary>
+    public int PassageCount { get; set; } = 5;
+
+    /// <summary>How many earlier messages of the branch go into the prompt.</summary>
+    public int HistoryMessages { get; set; } = 20;
+
+    /// <summary>Soft-deleted chats stay restorable this long.</summary>
+    public TimeSpan RestorableFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>USD per million tokens by model id, for the message's cost and the budget reservation.
+    /// Unknown models cost nothing here (the Costs area prices the recorded usage with its own table).</summary>
+    public Dictionary<string, ModelPrice> Prices { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public decimal? Cost(string model, long input, long output) =>
+        Prices.TryGetValue(model, out var p)
+            ? (input * p.InputPerMillion + output * p.OutputPerMillion) / 1_000_000m
+            : null;
+}
+
+public sealed class ModelPrice
+{
+    public decimal InputPerMillion { get; set; }
+    public decimal OutputPerMillion { get; set; }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Platform.Data.Tenancy;
+using Platform.Data.Tenant.Entities;
+using Platform.Web.Ai;
+using Platform.Web.Ai.Chat;
+
+namespace Platform.Web.Features.Chat.Engine;
+
+/// <summary>
+/// After an answer: the chat's automatic title (first exchange only, never over a user's title) and 2–3
+/// follow-up suggestions. Each is its own model call, budgeted and recorded like the answer. The offline
+/// assistant derives both from the question and the passages. Failures here never touch the answer.
+/// </summary>
+public sealed partial class FollowUpWriter(
+    TenantDbFactory tenants, IAiBudgetGuard budget, IAiUsageRecorder usage, ILogger<FollowUpWriter> logger)
+{
+    public async Task WriteAsync(GenerationHub hub, ChatProvider provider, string question, string answer,
+        IReadOnlyList<Citation> citations, CancellationToken ct)
+    {
+        try
+        {
+            bool needsTitle;
+            await using (var db = await tenants.OpenAsync(hub.WorkspaceId, hub.UserId, ct))
+                needsTitle = await db.Chats.AnyAsync(c => c.Id == hub.ChatId && !c.TitleIsCustom && c.Title == NewChatTitle, ct);
+
+            var title = needsTitle ? await TitleAsync(hub, provider, question, answer, ct) : null;
+            var suggestions = await SuggestionsAsync(hub, provider, question, answer, citations, ct);
+
+            await using var write = await tenants.OpenAsync(hub.WorkspaceId, hub.UserId, ct);
+            if (title is not null)
+                await write.Chats.Where(c => c.Id == hub.ChatId && !c.TitleIsCustom)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.Title, title), ct);
+            for (var i = 0; i < suggestions.Count; i++)
+                write.MessageSuggestions.Add(new MessageSuggestion { MessageId = hub.MessageId, Position = i, Text = suggestions[i] });
+            await write.CommitAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Title/suggestions for message {MessageId} failed", hub.MessageId);
+        }
+    }
+
+    public const string NewChatTitle = "New chat";
+
+    private async Task<string?> TitleAsync(GenerationHub hub, ChatProvider provider, string question, string answer, CancellationToken ct)
+    {
+        var text = await AskAsync(hub, provider, "title", [
+            new(ChatRole.System, "Write a title of at most six words for this conversation. Reply with the title only, no quotes."),
+            new(ChatRole.User, $"Question: {Truncate(question, 1000)}\n\nAnswer: {Truncate(answer, 1000)}"),
+        ], () => OfflineTitle(question), ct);
+        var title = text?.Trim().Trim('"', '\'', '*', '#', ' ').ReplaceLineEndings(" ");
+        return string.IsNullOrWhiteSpace(title) ? OfflineTitle(question) : Truncate(title, 80);
+    }
+
+    private async Task<IReadOnlyList<string>> SuggestionsAsync(GenerationHub hub, ChatProvider provider, string question,
+        string answer, IReadOnlyList<Citation> citations, CancellationToken ct)
+    {
+        var text = await AskAsync(hub, provider, "suggestions", [
+            new(ChatRole.System, "Suggest three short follow-up questions the user could ask next about the same knowledge base. " +
+                                 "One per line, no numbering, each under 12 words."),
+            new(ChatRole.User, $"Question: {Truncate(question, 1000)}\n\nAnswer: {Truncate(answer, 2000)}"),
+        ], () => string.Join('\n', OfflineSuggestions(question, citations)), ct);
+        return (text ?? "").Split('\n').Select(l => ListMarks().Replace(l, "").Trim())
+            .Where(l => l.Length is > 3 and <= 200).Distinct(StringComparer.OrdinalIgnoreCase).Take(3).ToList();
+    }
+
+    private async Task<string?> AskAsync(GenerationHub hub, ChatProvider provider, string operation, List<ChatMessage> prompt,
+        Func<string> offline, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var reservation = await budget.ReserveAsync(hub.WorkspaceId, hub.UserId, AiService.Llm, 0m, ct);
+        if (!reservation.Allowed) return null;
+        string? text = null;
+        long input = prompt.Sum(m => OfflineAssistant.EstimateTokens(m.Text)), output = 0;
+        string? error = null;
+        try
+        {
+            if (provider.IsOffline) text = offline();
+            else
+            {
+                var response = await provider.Client.GetResponseAsync(prompt, new ChatOptions { ModelId = provider.Model, MaxOutputTokens = 120 }, ct);
+                text = response.Text;
+                input = response.Usage?.InputTokenCount ?? input;
+                output = response.Usage?.OutputTokenCount ?? 0;
+            }
+            if (provider.IsOffline) output = OfflineAssistant.EstimateTokens(text);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            error = ProviderFailure.From(e, false).Kind;
+        }
+        finally
+        {
+            await reservation.SettleAsync(0m);
+        }
+        usage.Record(new AiUsage(hub.WorkspaceId, hub.UserId, AiService.Llm, provider.Name, provider.Model, input, output,
+            clock.Elapsed, error is null, hub.ChatId, hub.MessageId, operation, error));
+        return text;
+    }
+
+    public static string OfflineTitle(string question)
+    {
+        var words = question.ReplaceLineEndings(" ").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var whole = string.Join(' ', words);
+        var title = (whole.Length <= 60 ? whole : string.Join(' ', words.Take(8)) + "…").TrimEnd('?', '.', '!', ',');
+        if (title.Length == 0) return NewChatTitle;
+        title = char.ToUpperInvariant(title[0]) + title[1..];
+        return Truncate(title, 80);
+    }
+
+    /// <summary>Offline follow-ups: the other sections the passages touch ("## Expenses" → "What about expenses?").</summary>
+    public static IReadOnlyList<string> OfflineSuggestions(string question, IReadOnlyList<Citation> citations)
+    {
+        var asked = OfflineAssistant.Terms(question);
+        var headings = citations.SelectMany(c => Headings().Matches(c.Excerpt).Select(m => m.Groups[1].Value.Trim()))
+            .Where(h => h.Length > 2 && !OfflineAssistant.Terms(h).Overlaps(asked))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Take(3)
+            .Select(h => $"What does it say about {h.ToLowerInvariant()}?").ToList();
+        if (headings.Count < 2)
+            headings.AddRange(citations.Select(c => c.Title).Distinct().Take(2 - headings.Count + 1)
+                .Select(t => $"Summarize “{t}”"));
+        return headings.Take(3).ToList();
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+
+    [GeneratedRegex(@"^\s*(?:[-*•]|\d+[.)])\s*")]
+    private static partial Regex ListMarks();
+
+    [GeneratedRegex(@"(?m)^#{1,6}\s+(.+)$")]
+    private static partial Regex Headings();
+}

@@ -1,0 +1,317 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Platform.Data.Tenancy;
+using Platform.Data.Tenant.Entities;
+using Platform.Web.Ai;
+using Platform.Web.Ai.Chat;
+using Platform.Web.Features.Chat.Settings;
+
+namespace Platform.Web.Features.Chat.Engine;
+
+/// <summary>
+/// Produces one assistant message: retrieve, build the prompt, reserve budget, stream from the provider into the
+/// hub, flush to the database periodically (with a heartbeat), then persist the outcome, record usage, and write
+/// the follow-ups (title, suggestions). Runs on the worker, never in a circuit.
+/// </summary>
+public sealed class GenerationRunner(
+    TenantDbFactory tenants,
+    PreferencesStore preferences,
+    IWorkspaceAiSettingsProvider aiSettings,
+    IKnowledgeSearch knowledge,
+    IAiBudgetGuard budget,
+    IAiUsageRecorder usage,
+    ChatProviderFactory providers,
+    FollowUpWriter followUps,
+    GenerationRegistry registry,
+    IOptions<ChatEngineOptions> options,
+    ILogger<GenerationRunner> logger)
+{
+    public static readonly string InstanceId = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    public async Task RunAsync(GenerationHub hub, CancellationToken shutdown)
+    {
+        var o = options.Value;
+        var clock = Stopwatch.StartNew();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(hub.StopRequested, shutdown);
+        var ct = linked.Token;
+        var outcome = new Outcome();
+        ChatProvider? provider = null;
+        IReadOnlyList<Citation> citations = [];
+        HistoryMessage? question = null;
+        using var flushStop = new CancellationTokenSource();
+        Task? flusher = null;
+        try
+        {
+            var context = await LoadAsync(hub, ct);
+            question = context.Question;
+            var settings = await aiSettings.GetAsync(hub.WorkspaceId, ct);
+            provider = providers.Create(settings.Chat, context.Model);
+
+            var passages = await RetrieveAsync(hub, context.Question.Content, o.PassageCount, ct);
+            citations = Citation.From(passages);
+            var messages = ChatPrompt.Build(context.PersonalityPrompt, context.CustomInstructions, context.History,
+                context.Question.Content, passages);
+            var chatOptions = context.Options(provider);
+            if (provider.IsOffline) (chatOptions.AdditionalProperties ??= [])[OfflineAssistant.PassagesKey] = passages;
+
+            var estimate = o.Cost(provider.Model, messages.Sum(m => OfflineAssistant.EstimateTokens(m.Text)),
+                chatOptions.MaxOutputTokens ?? 2048) ?? 0m;
+            var reservation = await budget.ReserveAsync(hub.WorkspaceId, hub.UserId, AiService.Llm, estimate, ct);
+            if (!reservation.Allowed)
+            {
+                outcome.Failure = new ProviderFailure(ProviderFailure.Budget, reservation.Refusal ?? "The workspace's AI budget does not allow this answer.");
+            }
+            else
+            {
+                await SaveCitationsAsync(hub, provider, context.PersonalityId, citations, ct);
+                flusher = FlushLoopAsync(hub, flushStop.Token);
+                try
+                {
+                    await StreamAsync(hub, provider, messages, chatOptions, outcome, clock, ct);
+                }
+                finally
+                {
+                    if (outcome.ReceivedTokens && outcome.OutputTokens is null)
+                        outcome.OutputTokens = OfflineAssistant.EstimateTokens(hub.Snapshot().Text);
+                    outcome.Cost = provider.IsOffline ? 0m : o.Cost(provider.Model, outcome.InputTokens ?? 0, outcome.OutputTokens ?? 0);
+                    await reservation.SettleAsync(outcome.Cost ?? 0m);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (hub.IsStopRequested)
+        {
+            outcome.Status = MessageStatus.Cancelled;
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            outcome.Status = MessageStatus.Interrupted;
+            outcome.Failure = new ProviderFailure(ProviderFailure.Interrupted, "The server restarted while this answer was being written. The partial answer is kept.");
+        }
+        catch (Exception e)
+        {
+            outcome.Failure = ProviderFailure.From(e, outcome.ReceivedTokens);
+            if (outcome.Failure.Kind == ProviderFailure.Internal) logger.LogError(e, "Generation {MessageId} failed", hub.MessageId);
+            else logger.LogWarning("Generation {MessageId}: provider failure {Kind}: {Error}", hub.MessageId, outcome.Failure.Kind, e.Message);
+        }
+
+        flushStop.Cancel();
+        if (flusher is not null) await flusher;
+        outcome.DurationMs = (int)clock.ElapsedMilliseconds;
+        if (outcome.Status == MessageStatus.Streaming)
+            outcome.Status = outcome.Failure is null ? MessageStatus.Complete : MessageStatus.Failed;
+
+        if (provider is not null && question is not null && outcome.Failure?.Kind != ProviderFailure.Budget)
+            RecordUsage(hub, provider, outcome, "answer");
+
+        var final = hub.Snapshot().Text;
+        await PersistOutcomeAsync(hub, final, outcome);
+        hub.Finish(outcome.Status, outcome.Failure?.Message);
+        registry.Remove(hub);
+        registry.Announce(new ChatActivity(hub.WorkspaceId, hub.UserId, hub.ChatId));
+
+        if (outcome.Status == MessageStatus.Complete && provider is not null && question is not null && !shutdown.IsCancellationRequested)
+        {
+            await followUps.WriteAsync(hub, provider, question.Content, final, citations, shutdown);
+            registry.Announce(new ChatActivity(hub.WorkspaceId, hub.UserId, hub.ChatId));
+        }
+    }
+
+    private async Task StreamAsync(GenerationHub hub, ChatProvider provider, List<ChatMessage> messages, ChatOptions chatOptions,
+        Outcome outcome, Stopwatch clock, CancellationToken ct)
+    {
+        await foreach (var update in provider.Client.GetStreamingResponseAsync(messages, chatOptions, ct))
+        {
+            var text = update.Text;
+            if (text.Length > 0)
+            {
+                if (!outcome.ReceivedTokens) outcome.FirstTokenMs = (int)clock.ElapsedMilliseconds;
+                outcome.ReceivedTokens = true;
+                hub.Append(text);
+            }
+            if (update.FinishReason is { } reason) outcome.FinishReason = reason.Value;
+            foreach (var u in update.Contents.OfType<UsageContent>())
+            {
+                outcome.InputTokens = u.Details.InputTokenCount ?? outcome.InputTokens;
+                outcome.OutputTokens = u.Details.OutputTokenCount ?? outcome.OutputTokens;
+            }
+        }
+        // A stream that ends without a finish reason was cut (the provider or a proxy closed it early).
+        if (outcome.FinishReason is null)
+            outcome.Failure = new ProviderFailure(ProviderFailure.Cut, outcome.ReceivedTokens
+                ? "The answer was cut off before the AI provider finished it. The partial answer is kept."
+                : "The AI provider closed the stream without an answer.");
+    }
+
+    /// <summary>Writes the text so far every flush interval (only when it changed) and beats the heartbeat.</summary>
+    private async Task FlushLoopAsync(GenerationHub hub, CancellationToken stop)
+    {
+        long flushed = 0;
+        var interval = options.Value.FlushInterval;
+        var beatEvery = TimeSpan.FromTicks(Math.Max(interval.Ticks, options.Value.StaleAfter.Ticks / 3));
+        var lastBeat = Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var changed = hub.TryGetTextIfChanged(flushed, out var text, out var version);
+                if (!changed && lastBeat.Elapsed < beatEvery) continue;
+                try
+                {
+                    await FlushAsync(hub, changed ? text : null, stop);
+                    flushed = version;
+                    lastBeat.Restart();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The next tick tries again; the final write keeps everything anyway.
+                    logger.LogWarning(e, "Flush of generation {MessageId} failed", hub.MessageId);
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task FlushAsync(GenerationHub hub, string? text, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var db = await tenants.OpenAsync(hub.WorkspaceId, hub.UserId, ct);
+        if (text is not null)
+            await db.Messages.Where(m => m.Id == hub.MessageId && m.Status == MessageStatus.Streaming)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, text).SetProperty(m => m.UpdatedAt, now), ct);
+        await db.GenerationStreams.Where(g => g.MessageId == hub.MessageId && g.Status == MessageStatus.Streaming)
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.HeartbeatAt, now), ct);
+        await db.CommitAsync(ct);
+    }
+
+    private async Task<IReadOnlyList<KnowledgePassage>> RetrieveAsync(GenerationHub hub, string query, int k, CancellationToken ct)
+    {
+        try
+        {
+            return await knowledge.SearchAsync(hub.WorkspaceId, hub.UserId, query, k, ct: ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // An answer without sources beats no answer; the prompt then says nothing relevant was found.
+            logger.LogWarning(e, "Knowledge search failed for generation {MessageId}", hub.MessageId);
+            return [];
+        }
+    }
+
+    private async Task<GenerationContext> LoadAsync(GenerationHub hub, CancellationToken ct)
+    {
+        await using var db = await tenants.OpenAsync(hub.WorkspaceId, hub.UserId, ct);
+        var chat = await db.Chats.AsNoTracking().SingleAsync(c => c.Id == hub.ChatId, ct);
+        var messages = await db.Messages.AsNoTracking().Where(m => m.ChatId == hub.ChatId)
+            .Select(m => new { m.Id, m.ParentId, m.Role, m.Content, m.Status }).ToDictionaryAsync(m => m.Id, ct);
+        var assistant = messages[hub.MessageId];
+        var branch = new List<HistoryMessage>();
+        for (var id = assistant.ParentId; id is { } current && messages.TryGetValue(current, out var m); id = m.ParentId)
+            if (m.Content.Length > 0 && m.Status != MessageStatus.Failed) branch.Add(new HistoryMessage(m.Role, m.Content));
+        branch.Reverse();
+        if (branch.Count == 0 || branch[^1].Role != "user") throw new InvalidOperationException("An answer needs a question.");
+
+        var personality = chat.PersonalityId is { } pid
+            ? await db.AiPersonalities.AsNoTracking().SingleOrDefaultAsync(p => p.Id == pid, ct)
+            : await db.AiPersonalities.AsNoTracking().Where(p => p.IsDefault && p.IsActive).FirstOrDefaultAsync(ct);
+        var prefs = await preferences.GetAsync(hub.UserId, ct);
+        var history = branch[..^1].TakeLast(options.Value.HistoryMessages).ToList();
+        return new GenerationContext(branch[^1], history, personality?.Id, personality?.SystemPrompt,
+            prefs.CustomInstructions, chat.Model ?? personality?.Model ?? prefs.DefaultModel,
+            personality?.Temperature, personality?.MaxTokens, personality?.TopP, personality?.FrequencyPenalty, personality?.PresencePenalty);
+    }
+
+    private async Task SaveCitationsAsync(GenerationHub hub, ChatProvider provider, Guid? personalityId,
+        IReadOnlyList<Citation> citations, CancellationToken ct)
+    {
+        var json = Citation.Serialize(citations);
+        await using var db = await tenants.OpenAsync(hub.WorkspaceId, hub.UserId, ct);
+        await db.Messages.Where(m => m.Id == hub.MessageId).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Citations, json).SetProperty(m => m.Provider, provider.Name)
+            .SetProperty(m => m.Model, provider.Model).SetProperty(m => m.PersonalityId, personalityId), ct);
+        await db.CommitAsync(ct);
+    }
+
+    private async Task PersistOutcomeAsync(GenerationHub hub, string text, Outcome outcome)
+    {
+        // Not the generation's token: a stopped or shut-down generation must still be written down.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var ct = timeout.Token;
+        try
+        {
+            await using var db = await tenants.OpenAsync(hub.WorkspaceId, hub.UserId, ct);
+            var message = await db.Messages.SingleAsync(m => m.Id == hub.MessageId, ct);
+            message.Content = text;
+            message.Status = outcome.Status;
+            message.FinishReason = outcome.Status switch
+            {
+                MessageStatus.Cancelled => "cancelled",
+                MessageStatus.Interrupted => "interrupted",
+                _ => outcome.FinishReason ?? (outcome.Failure is null ? null : "error"),
+            };
+            message.InputTokens = outcome.InputTokens;
+            message.OutputTokens = outcome.OutputTokens;
+            message.CostUsd = outcome.Cost;
+            message.FirstTokenMs = outcome.FirstTokenMs;
+            message.DurationMs = outcome.DurationMs;
+            message.Error = outcome.Failure?.Message;
+            message.ErrorKind = outcome.Failure?.Kind;
+            message.RetryAfterSeconds = outcome.Failure?.RetryAfterSeconds;
+            message.UpdatedAt = DateTimeOffset.UtcNow;
+
+            var now = DateTimeOffset.UtcNow;
+            await db.GenerationStreams.Where(g => g.MessageId == hub.MessageId).ExecuteUpdateAsync(s => s
+                .SetProperty(g => g.Status, outcome.Status).SetProperty(g => g.EndedAt, now).SetProperty(g => g.HeartbeatAt, now), ct);
+            var chatStatus = outcome.Status switch
+            {
+                MessageStatus.Complete => ChatGenerationStatus.Idle,
+                MessageStatus.Cancelled => ChatGenerationStatus.Cancelled,
+                _ => ChatGenerationStatus.Failed,
+            };
+            await db.Chats.Where(c => c.Id == hub.ChatId).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.GenerationStatus, chatStatus).SetProperty(c => c.UpdatedAt, now), ct);
+            await db.CommitAsync(ct);
+        }
+        catch (Exception e)
+        {
+            // The periodic flushes hold the text up to the last interval; recovery will mark it interrupted.
+            logger.LogError(e, "Could not persist the end of generation {MessageId}", hub.MessageId);
+        }
+    }
+
+    private void RecordUsage(GenerationHub hub, ChatProvider provider, Outcome outcome, string operation) =>
+        usage.Record(new AiUsage(hub.WorkspaceId, hub.UserId, AiService.Llm, provider.Name, provider.Model,
+            outcome.InputTokens ?? 0, outcome.OutputTokens ?? 0, TimeSpan.FromMilliseconds(outcome.DurationMs ?? 0),
+            outcome.Status == MessageStatus.Complete, hub.ChatId, hub.MessageId, operation,
+            outcome.Failure is null ? null : $"{outcome.Failure.Kind}: {outcome.Failure.Message}"));
+
+    private sealed class Outcome
+    {
+        public string Status { get; set; } = MessageStatus.Streaming;
+        public bool ReceivedTokens { get; set; }
+        public string? FinishReason { get; set; }
+        public long? InputTokens { get; set; }
+        public long? OutputTokens { get; set; }
+        public decimal? Cost { get; set; }
+        public int? FirstTokenMs { get; set; }
+        public int? DurationMs { get; set; }
+        public ProviderFailure? Failure { get; set; }
+    }
+
+    private sealed record GenerationContext(HistoryMessage Question, IReadOnlyList<HistoryMessage> History,
+        Guid? PersonalityId, string? PersonalityPrompt, string? CustomInstructions, string? Model,
+        double? Temperature, int? MaxTokens, double? TopP, double? FrequencyPenalty, double? PresencePenalty)
+    {
+        public ChatOptions Options(ChatProvider provider) => new()
+        {
+            ModelId = provider.Model,
+            Temperature = (float?)Temperature,
+            MaxOutputTokens = MaxTokens,
+            TopP = (float?)TopP,
+            FrequencyPenalty = (float?)FrequencyPenalty,
+            PresencePenalty = (float?)PresencePenalty,
+        };
+    }
+}
