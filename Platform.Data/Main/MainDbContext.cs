@@ -27,10 +27,20 @@ public class MainDbContext(DbContextOptions<MainDbContext> options)
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<WorkspaceApp> WorkspaceApps => Set<WorkspaceApp>();
+    public DbSet<WorkspaceProviderKey> WorkspaceProviderKeys => Set<WorkspaceProviderKey>();
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<PlatformState> PlatformState => Set<PlatformState>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    // Billing (Features/Costs): kept on the platform's side even for workspaces with their own database.
+    public DbSet<CostEvent> CostEvents => Set<CostEvent>();
+    public DbSet<CostSummary> CostSummaries => Set<CostSummary>();
+    public DbSet<Budget> Budgets => Set<Budget>();
+    public DbSet<BudgetLedger> BudgetLedgers => Set<BudgetLedger>();
+    public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
+    public DbSet<RateLimit> RateLimits => Set<RateLimit>();
+    public DbSet<UsageLog> UsageLogs => Set<UsageLog>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

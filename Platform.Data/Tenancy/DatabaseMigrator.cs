@@ -29,7 +29,7 @@ public sealed class DatabaseMigrator(
         }
         await MigrateTenantStoreAsync(o.PlatformTenantOwner, o.AppRole, ct);
         logger.LogInformation("Main and platform tenant store migrated ({Mode} mode)", o.Mode);
-        if (o.Mode == PlatformMode.Hosted) await MigrateOwnDatabasesAsync(ct);
+        await MigrateOwnDatabasesAsync(ct);
     }
 
     /// <summary>Migrates one tenant store and converges its security. Returns the last applied migration.
@@ -46,7 +46,7 @@ public sealed class DatabaseMigrator(
         return (await db.Database.GetAppliedMigrationsAsync(ct)).LastOrDefault();
     }
 
-    /// <summary>Hosted mode: bring every connected workspace database up to the current schema. A database that
+    /// <summary>Bring every connected workspace database up to the current schema. A database that
     /// fails is marked Failed with the reason (its workspace shows it) and does not stop the others.</summary>
     private async Task MigrateOwnDatabasesAsync(CancellationToken ct)
     {

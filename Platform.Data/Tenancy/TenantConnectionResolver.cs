@@ -8,8 +8,9 @@ namespace Platform.Data.Tenancy;
 
 /// <summary>
 /// The one place that decides which database holds a workspace's application data (host vs tenant connection
-/// strings, resolved per workspace). Local mode: the main database. Hosted mode: the workspace's own database
-/// when it has a ready one in workspace_apps, else the platform's default tenant database.
+/// strings, resolved per workspace): the workspace's own database when it has a ready one in workspace_apps, else
+/// the platform's tenant store (Local mode: the main database; Hosted mode: the default tenant database).
+/// Own databases are honoured in both modes, so a self-hosted install can also give a team its own database.
 /// Answers are cached for a minute per instance; <see cref="Invalidate"/> drops one at once when it changes here.
 /// </summary>
 public sealed class TenantConnectionResolver(
@@ -25,7 +26,6 @@ public sealed class TenantConnectionResolver(
     public async Task<string> ResolveAsync(Guid workspaceId, CancellationToken ct = default)
     {
         var o = options.Value;
-        if (o.Mode == PlatformMode.Local) return o.Main;
         if (_cache.TryGetValue(workspaceId, out var hit) && hit.Until > DateTimeOffset.UtcNow) return hit.ConnectionString;
 
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId), ct);

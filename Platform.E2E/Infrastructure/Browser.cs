@@ -24,6 +24,8 @@ public sealed class Browser : IAsyncLifetime
             ],
         });
         Directory.CreateDirectory(ScreenshotFolder);
+        // The machine is small and shared: give assertions the same patience as actions.
+        Assertions.SetDefaultExpectTimeout(20_000);
     }
 
     /// <summary>A fresh browser context (own cookies) and page.</summary>

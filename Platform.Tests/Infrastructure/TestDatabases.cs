@@ -38,12 +38,30 @@ public static class TestDatabases
         return name;
     }
 
+    /// <summary>Drops a test database. Cleanup must never fail a run: a backend that is still exiting can make
+    /// DROP … WITH (FORCE) refuse for a moment, so it retries, and a database left behind is only reported.</summary>
     public static async Task DropAsync(string name)
     {
         NpgsqlConnection.ClearAllPools();
-        await using var c = new NpgsqlConnection(Owner("postgres"));
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", c);
-        await cmd.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var c = new NpgsqlConnection(Owner("postgres"));
+                await c.OpenAsync();
+                await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", c);
+                await cmd.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException) when (attempt < 10)
+            {
+                await Task.Delay(200 * attempt);
+            }
+            catch (PostgresException e)
+            {
+                Console.Error.WriteLine($"Test database {name} was left behind: {e.MessageText}");
+                return;
+            }
+        }
     }
 }

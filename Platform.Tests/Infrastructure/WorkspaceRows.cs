@@ -11,6 +11,8 @@ namespace Platform.Tests.Infrastructure;
 /// </summary>
 public static class WorkspaceRows
 {
+    private static DateTimeOffset Today => new(DateTime.UtcNow.Date, TimeSpan.Zero);
+
     public static async Task SeedAsync(PlatformFixture platform, Guid workspaceId, Guid ownerId)
     {
         await using (var db = await platform.Main.OpenAsync(DbSession.ForWorkspace(workspaceId, ownerId)))
@@ -29,6 +31,34 @@ public static class WorkspaceRows
             {
                 WorkspaceId = workspaceId, EncryptedConnectionString = "not-a-secret", ConnectionHint = "db:5432/x as y",
             });
+            db.WorkspaceProviderKeys.Add(new WorkspaceProviderKey
+            {
+                WorkspaceId = workspaceId, Name = "Test provider", BaseUrl = "http://127.0.0.1:1/v1", ChatModel = "m",
+            });
+            // Costs (billing lives in the main store)
+            db.CostEvents.Add(new CostEvent
+            {
+                WorkspaceId = workspaceId, UserId = ownerId, Service = "llm", Provider = "offline", Model = "retrieval",
+                InputTokens = 10, OutputTokens = 5,
+            });
+            db.CostSummaries.Add(new CostSummary
+            {
+                WorkspaceId = workspaceId, Granularity = CostGranularity.Day, PeriodStart = Today,
+                Service = "llm", Provider = "offline", Model = "retrieval", UserId = ownerId, EventCount = 1,
+            });
+            db.Budgets.Add(new Budget { WorkspaceId = workspaceId, MonthlyLimitUsd = 10 });
+            db.BudgetLedgers.Add(new BudgetLedger { WorkspaceId = workspaceId, Period = BudgetPeriod.Month, PeriodStart = Today });
+            db.BudgetAlerts.Add(new BudgetAlert
+            {
+                WorkspaceId = workspaceId, Period = BudgetPeriod.Month, PeriodStart = Today, ThresholdPercent = 50,
+                LimitUsd = 10, SpendUsd = 5, Severity = "warning",
+            });
+            db.RateLimits.Add(new RateLimit
+            {
+                WorkspaceId = workspaceId, UserId = ownerId, Tier = "free", PeriodStart = Today,
+                ResetsAt = Today.AddDays(1), MessageCreditsUsed = 1,
+            });
+            db.UsageLogs.Add(new UsageLog { WorkspaceId = workspaceId, UserId = ownerId, UsageType = "message", CreditsConsumed = 1 });
             await db.SaveChangesAsync();
             await db.Database.CommitTransactionAsync();
         }

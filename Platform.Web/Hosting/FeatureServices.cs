@@ -1,5 +1,6 @@
 using Platform.Web.Ai;
 using Platform.Web.Features.Documents;
+using Platform.Web.Features.Costs;
 using Platform.Web.Features.Workspaces;
 
 namespace Platform.Web.Hosting;
@@ -10,19 +11,11 @@ public static class FeatureServices
     public static IServiceCollection AddPlatformFeatures(this IServiceCollection services, IConfiguration configuration)
     {
         // Areas first (they register their implementations of the Ai contracts), then the platform defaults.
+        services.AddCostsFeature(configuration);
         services.AddWorkspaceFeature();
         services.AddDocumentsFeature(configuration);
         services.AddPlatformAi(configuration);
         services.AddScoped<DemoSeeder>();
-        return services;
-    }
-
-    private static IServiceCollection AddWorkspaceFeature(this IServiceCollection services)
-    {
-        services.AddSingleton<WorkspaceDirectory>();
-        services.AddSingleton<WorkspaceProvisioning>();
-        services.AddScoped<CurrentWorkspace>();
-        services.AddScoped<TenantDb>();
         return services;
     }
 }

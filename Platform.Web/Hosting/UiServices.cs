@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using Platform.Web.Components;
 using Platform.Web.Components.Account;
+using Platform.Web.Features.Costs;
 
 namespace Platform.Web.Hosting;
 
@@ -27,6 +28,7 @@ public static class UiServices
         app.MapHealthChecks("/health");
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
+        app.MapCostsEndpoints();
         return app;
     }
 }

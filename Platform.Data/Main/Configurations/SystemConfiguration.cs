@@ -15,6 +15,9 @@ public class AuditLogConfiguration : IEntityTypeConfiguration<AuditLogEntry>
         b.Property(a => a.Details).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
         b.HasIndex(a => new { a.WorkspaceId, a.CreatedAt });
         b.HasIndex(a => a.CreatedAt);
+        // The admin console's audit viewer filters by user and by action.
+        b.HasIndex(a => new { a.UserId, a.CreatedAt });
+        b.HasIndex(a => new { a.Action, a.CreatedAt });
     }
 }
 

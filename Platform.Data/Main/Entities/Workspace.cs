@@ -21,6 +21,12 @@ public class Workspace
 
     public Guid? CreatedByUserId { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Onboarding wizard steps completed so far (resumes at this index).</summary>
+    public int OnboardingStep { get; set; }
+
+    /// <summary>Null while the creator is still in the onboarding wizard.</summary>
+    public DateTimeOffset? OnboardingCompletedAt { get; set; }
 }
 
 public enum WorkspacePlan { Free, Pro, Enterprise }

@@ -378,10 +378,378 @@ namespace Platform.Data.Main.Migrations
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_audit_log_created_at");
 
+                    b.HasIndex("Action", "CreatedAt")
+                        .HasDatabaseName("ix_audit_log_action_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_audit_log_user_id_created_at");
+
                     b.HasIndex("WorkspaceId", "CreatedAt")
                         .HasDatabaseName("ix_audit_log_workspace_id_created_at");
 
                     b.ToTable("audit_log", "main");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.Budget", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal?>("DailyLimitUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("daily_limit_usd");
+
+                    b.Property<decimal?>("MonthlyLimitUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("monthly_limit_usd");
+
+                    b.PrimitiveCollection<int[]>("ThresholdsPercent")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("thresholds_percent");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by_user_id");
+
+                    b.Property<bool>("WarnOnly")
+                        .HasColumnType("boolean")
+                        .HasColumnName("warn_only");
+
+                    b.Property<decimal?>("WeeklyLimitUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("weekly_limit_usd");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_budgets");
+
+                    b.HasIndex("WorkspaceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_budgets_workspace_id");
+
+                    b.ToTable("budgets", "main");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.BudgetAlert", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<decimal>("LimitUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("limit_usd");
+
+                    b.Property<int>("NotificationsSent")
+                        .HasColumnType("integer")
+                        .HasColumnName("notifications_sent");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("period");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<bool>("Resolved")
+                        .HasColumnType("boolean")
+                        .HasColumnName("resolved");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<Guid?>("ResolvedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resolved_by_user_id");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("severity");
+
+                    b.Property<decimal>("SpendUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("spend_usd");
+
+                    b.Property<int>("ThresholdPercent")
+                        .HasColumnType("integer")
+                        .HasColumnName("threshold_percent");
+
+                    b.Property<DateTimeOffset>("TriggeredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("triggered_at");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_budget_alerts");
+
+                    b.HasIndex("TriggeredAt")
+                        .HasDatabaseName("ix_budget_alerts_triggered_at");
+
+                    b.HasIndex("WorkspaceId", "Resolved")
+                        .HasDatabaseName("ix_budget_alerts_workspace_id_resolved");
+
+                    b.HasIndex("WorkspaceId", "Period", "PeriodStart", "ThresholdPercent")
+                        .IsUnique()
+                        .HasDatabaseName("ix_budget_alerts_workspace_id_period_period_start_threshold_pe");
+
+                    b.ToTable("budget_alerts", "main");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.BudgetLedger", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("period");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<decimal>("ReservedUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("reserved_usd");
+
+                    b.Property<decimal>("SpentUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("spent_usd");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_budget_ledgers");
+
+                    b.HasIndex("WorkspaceId", "Period", "PeriodStart")
+                        .IsUnique()
+                        .HasDatabaseName("ix_budget_ledgers_workspace_id_period_period_start");
+
+                    b.ToTable("budget_ledgers", "main");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.CostEvent", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<decimal>("CostUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("error");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<int>("LatencyMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("model");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Operation")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("operation");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("service");
+
+                    b.Property<bool>("Success")
+                        .HasColumnType("boolean")
+                        .HasColumnName("success");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("VisitorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("visitor_id");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_cost_events");
+
+                    b.HasIndex("WorkspaceId", "ChatId")
+                        .HasDatabaseName("ix_cost_events_workspace_id_chat_id");
+
+                    b.HasIndex("WorkspaceId", "OccurredAt")
+                        .HasDatabaseName("ix_cost_events_workspace_id_occurred_at");
+
+                    b.ToTable("cost_events", "main");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.CostSummary", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<Guid?>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<decimal>("CostUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
+
+                    b.Property<long>("FailedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_count");
+
+                    b.Property<string>("Granularity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("granularity");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("LatencyMsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms_total");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("model");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("service");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_cost_summaries");
+
+                    b.HasIndex("Granularity", "PeriodStart")
+                        .HasDatabaseName("ix_cost_summaries_granularity_period_start");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Granularity", "PeriodStart"), new[] { "WorkspaceId", "Service", "Provider", "Model", "EventCount", "InputTokens", "OutputTokens", "CostUsd" });
+
+                    b.HasIndex("WorkspaceId", "Granularity", "PeriodStart", "Service", "Provider", "Model", "UserId", "ChatId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_cost_summaries_bucket");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("WorkspaceId", "Granularity", "PeriodStart", "Service", "Provider", "Model", "UserId", "ChatId"), false);
+
+                    b.ToTable("cost_summaries", "main");
                 });
 
             modelBuilder.Entity("Platform.Data.Main.Entities.OutboxEmail", b =>
@@ -442,6 +810,69 @@ namespace Platform.Data.Main.Migrations
                         .HasName("pk_platform_state");
 
                     b.ToTable("platform_state", "main");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.RateLimit", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<int>("MessageCreditsUsed")
+                        .HasColumnType("integer")
+                        .HasColumnName("message_credits_used");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<int>("ResearchCallsUsed")
+                        .HasColumnType("integer")
+                        .HasColumnName("research_calls_used");
+
+                    b.Property<DateTimeOffset>("ResetsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resets_at");
+
+                    b.Property<int>("SearchCallsUsed")
+                        .HasColumnType("integer")
+                        .HasColumnName("search_calls_used");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("tier");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("VisitorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("visitor_id");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_rate_limits");
+
+                    b.HasIndex("WorkspaceId", "UserId", "VisitorId", "PeriodStart")
+                        .IsUnique()
+                        .HasDatabaseName("ux_rate_limits_subject_period");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("WorkspaceId", "UserId", "VisitorId", "PeriodStart"), false);
+
+                    b.ToTable("rate_limits", "main");
                 });
 
             modelBuilder.Entity("Platform.Data.Main.Entities.Team", b =>
@@ -513,6 +944,72 @@ namespace Platform.Data.Main.Migrations
                     b.ToTable("team_members", "main");
                 });
 
+            modelBuilder.Entity("Platform.Data.Main.Entities.UsageLog", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CreditsConsumed")
+                        .HasColumnType("integer")
+                        .HasColumnName("credits_consumed");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("model");
+
+                    b.Property<int?>("RequestDurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("request_duration_ms");
+
+                    b.Property<bool>("Success")
+                        .HasColumnType("boolean")
+                        .HasColumnName("success");
+
+                    b.Property<long?>("TokensUsed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tokens_used");
+
+                    b.Property<string>("UsageType")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("usage_type");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("VisitorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("visitor_id");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_usage_logs");
+
+                    b.HasIndex("WorkspaceId", "UsageType", "CreatedAt")
+                        .HasDatabaseName("ix_usage_logs_workspace_id_usage_type_created_at");
+
+                    b.HasIndex("WorkspaceId", "UserId", "CreatedAt")
+                        .HasDatabaseName("ix_usage_logs_workspace_id_user_id_created_at");
+
+                    b.ToTable("usage_logs", "main");
+                });
+
             modelBuilder.Entity("Platform.Data.Main.Entities.Workspace", b =>
                 {
                     b.Property<Guid>("Id")
@@ -539,6 +1036,14 @@ namespace Platform.Data.Main.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("OnboardingCompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("onboarding_completed_at");
+
+                    b.Property<int>("OnboardingStep")
+                        .HasColumnType("integer")
+                        .HasColumnName("onboarding_step");
 
                     b.Property<string>("Plan")
                         .IsRequired()
@@ -736,6 +1241,88 @@ namespace Platform.Data.Main.Migrations
                     b.ToTable("workspace_members", "main");
                 });
 
+            modelBuilder.Entity("Platform.Data.Main.Entities.WorkspaceProviderKey", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("base_url");
+
+                    b.Property<string>("ChatModel")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("chat_model");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("embedding_model");
+
+                    b.Property<string>("EncryptedApiKey")
+                        .HasColumnType("text")
+                        .HasColumnName("encrypted_api_key");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<string>("KeyHint")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("key_hint");
+
+                    b.Property<string>("LastTestResult")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_test_result");
+
+                    b.Property<DateTimeOffset?>("LastTestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_tested_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("RotatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rotated_at");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_workspace_provider_keys");
+
+                    b.HasIndex("WorkspaceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workspace_provider_keys_one_active")
+                        .HasFilter("is_active");
+
+                    b.HasIndex("WorkspaceId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workspace_provider_keys_workspace_id_name");
+
+                    b.ToTable("workspace_provider_keys", "main");
+                });
+
             modelBuilder.Entity("Platform.Data.Main.Entities.WorkspaceRole", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -881,6 +1468,46 @@ namespace Platform.Data.Main.Migrations
                         .HasConstraintName("fk_user_tokens_users_user_id");
                 });
 
+            modelBuilder.Entity("Platform.Data.Main.Entities.Budget", b =>
+                {
+                    b.HasOne("Platform.Data.Main.Entities.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_budgets_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.BudgetAlert", b =>
+                {
+                    b.HasOne("Platform.Data.Main.Entities.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_budget_alerts_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.BudgetLedger", b =>
+                {
+                    b.HasOne("Platform.Data.Main.Entities.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_budget_ledgers_workspaces_workspace_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.RateLimit", b =>
+                {
+                    b.HasOne("Platform.Data.Main.Entities.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rate_limits_workspaces_workspace_id");
+                });
+
             modelBuilder.Entity("Platform.Data.Main.Entities.Team", b =>
                 {
                     b.HasOne("Platform.Data.Main.Entities.Workspace", null)
@@ -913,6 +1540,16 @@ namespace Platform.Data.Main.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_team_members_teams_workspace_id_team_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.UsageLog", b =>
+                {
+                    b.HasOne("Platform.Data.Main.Entities.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_usage_logs_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("Platform.Data.Main.Entities.WorkspaceApp", b =>
@@ -956,6 +1593,16 @@ namespace Platform.Data.Main.Migrations
                         .HasForeignKey("WorkspaceId", "WorkspaceRoleId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_workspace_members_workspace_roles_workspace_id_workspace_ro");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.WorkspaceProviderKey", b =>
+                {
+                    b.HasOne("Platform.Data.Main.Entities.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_workspace_provider_keys_workspaces_workspace_id");
                 });
 
             modelBuilder.Entity("Platform.Data.Main.Entities.WorkspaceRole", b =>

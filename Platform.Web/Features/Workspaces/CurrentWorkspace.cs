@@ -7,9 +7,19 @@ namespace Platform.Web.Features.Workspaces;
 /// The workspace this circuit (or request) works in. Scoped: one per circuit, so it follows the user's clicks
 /// (HTTP middleware and AsyncLocal would not). Entered from the route's slug and the signed-in user's
 /// memberships — never from a client-supplied id alone. Holds no DbContext.
+/// Membership is re-checked: by <see cref="WorkspaceGate"/> every <see cref="RecheckEvery"/> and before any unit
+/// of work older than that (<see cref="RequireAccessAsync"/>), so a removed member or a suspended workspace loses
+/// access in an open tab within a minute.
 /// </summary>
-public sealed class CurrentWorkspace(AuthenticationStateProvider auth, WorkspaceDirectory directory)
+public sealed class CurrentWorkspace(AuthenticationStateProvider auth, WorkspaceDirectory directory, TimeProvider? time = null)
 {
+    private readonly TimeProvider clock = time ?? TimeProvider.System;
+
+    public static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(20);
+
+    private string? _slug;
+    private DateTimeOffset _checkedAt;
+
     public WorkspaceAccess? Access { get; private set; }
     public Guid? UserId { get; private set; }
 
@@ -21,14 +31,35 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
     /// <summary>Enters the workspace with this slug if the signed-in user is a member; null otherwise.</summary>
     public async Task<WorkspaceAccess?> EnterAsync(string slug, CancellationToken ct = default)
     {
+        _slug = slug;
         var userId = await GetUserIdAsync();
         var access = userId is null ? null : await directory.FindAsync(userId.Value, slug, ct);
+        _checkedAt = clock.GetUtcNow();
         if (access != Access)
         {
             Access = access;
             Changed?.Invoke();
         }
         return access;
+    }
+
+    /// <summary>Reads the membership again (same slug). Raises <see cref="Changed"/> if it was lost or changed.</summary>
+    public Task<WorkspaceAccess?> RecheckAsync(CancellationToken ct = default) =>
+        _slug is null ? Task.FromResult<WorkspaceAccess?>(null) : EnterAsync(_slug, ct);
+
+    /// <summary>The current access, re-checked when the last check is older than <see cref="RecheckEvery"/>.
+    /// Throws <see cref="WorkspaceAccessDeniedException"/> when it is gone or the workspace is suspended (and, as before,
+    /// <see cref="InvalidOperationException"/> when no workspace was entered).</summary>
+    public async Task<WorkspaceAccess> RequireAccessAsync(CancellationToken ct = default)
+    {
+        if (Access is null) throw new InvalidOperationException("No workspace has been entered.");
+        if (clock.GetUtcNow() - _checkedAt > RecheckEvery) await RecheckAsync(ct);
+        return Access switch
+        {
+            null => throw new WorkspaceAccessDeniedException("You are no longer a member of this workspace."),
+            { Status: not Platform.Data.Main.Entities.WorkspaceStatus.Active } => throw new WorkspaceAccessDeniedException("This workspace is suspended."),
+            var a => a,
+        };
     }
 
     public async Task<Guid?> GetUserIdAsync()

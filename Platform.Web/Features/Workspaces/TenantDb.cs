@@ -7,7 +7,12 @@ namespace Platform.Web.Features.Workspaces;
 public sealed class TenantDb(CurrentWorkspace workspace, TenantDbFactory factory)
 {
     /// <summary>A unit of work in the current workspace (transaction begun, tenant set). Dispose it;
-    /// call <see cref="TenantDbContext.CommitAsync"/> to keep writes.</summary>
-    public Task<TenantDbContext> OpenAsync(CancellationToken ct = default) =>
-        factory.OpenAsync(workspace.WorkspaceId, workspace.UserId, ct);
+    /// call <see cref="TenantDbContext.CommitAsync"/> to keep writes. Membership is re-checked first when the
+    /// last check is older than <see cref="CurrentWorkspace.RecheckEvery"/>: a removed member's open tab
+    /// gets <see cref="WorkspaceAccessDeniedException"/> instead of data.</summary>
+    public async Task<TenantDbContext> OpenAsync(CancellationToken ct = default)
+    {
+        var access = await workspace.RequireAccessAsync(ct);
+        return await factory.OpenAsync(access.WorkspaceId, workspace.UserId, ct);
+    }
 }

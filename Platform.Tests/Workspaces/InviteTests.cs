@@ -1,0 +1,103 @@
+using Microsoft.EntityFrameworkCore;
+using Platform.Data.Main.Entities;
+using Platform.Data.Tenancy;
+using Platform.Web.Features.Workspaces;
+
+namespace Platform.Tests.Workspaces;
+
+public class InviteTests(WorkspacesLocalPlatform platform) : IClassFixture<WorkspacesLocalPlatform>
+{
+    private WorkspaceInvitesService Invites => platform.Get<WorkspaceInvitesService>();
+
+    private static string TokenOf(string link) => link[(link.LastIndexOf('/') + 1)..];
+
+    private async Task<(Guid Ws, Guid Owner, string Email, CreatedInvite Invite)> InviteAsync(string role = BuiltInRoles.Member, TimeSpan? validFor = null)
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var email = $"{Guid.NewGuid():N}@Invitee.test";
+        var created = await Invites.CreateAsync(ws, owner, email, role, validFor);
+        Assert.True(created.Ok, created.Error);
+        return (ws, owner, email, created.Value!);
+    }
+
+    [Fact]
+    public async Task Accepting_joins_the_workspace_once_and_the_token_is_stored_only_as_a_hash()
+    {
+        var (ws, owner, email, invite) = await InviteAsync(BuiltInRoles.Admin);
+        Assert.Contains($"/invite/{ws}/", invite.Link);
+        var token = TokenOf(invite.Link);
+
+        await using (var db = await platform.Main.OpenAsync(DbSession.ForWorkspace(ws, owner)))
+        {
+            var stored = await db.WorkspaceInvites.SingleAsync(i => i.Id == invite.Id);
+            Assert.NotEqual(token, stored.TokenHash);
+            Assert.Equal(WorkspaceInvitesService.Hash(token), stored.TokenHash);
+            Assert.True(await db.OutboxEmails.AnyAsync(m => m.To == email && m.HtmlBody.Contains(token)));
+        }
+
+        var user = await platform.CreateUserAsync(email.ToLowerInvariant());
+        var preview = await Invites.PreviewAsync(ws, token);
+        Assert.True(preview.Ok, preview.Error);
+        var accepted = await Invites.AcceptAsync(ws, token, user);
+        Assert.True(accepted.Ok, accepted.Error);
+        Assert.Equal(BuiltInRoles.Admin, (await platform.Get<WorkspacePermissions>().GetAsync(ws, user))!.Role);
+        Assert.Contains((await platform.Get<WorkspaceDirectory>().ForUserAsync(user)), a => a.WorkspaceId == ws);
+
+        // Single use: the same link no longer works, for anyone.
+        var again = await Invites.AcceptAsync(ws, token, await platform.CreateUserAsync());
+        Assert.False(again.Ok);
+        Assert.Contains("already been used", again.Error);
+    }
+
+    [Fact]
+    public async Task An_expired_invite_is_refused()
+    {
+        var (ws, _, email, invite) = await InviteAsync(validFor: TimeSpan.FromHours(1));
+        var user = await platform.CreateUserAsync(email);
+        platform.Clock.Advance(TimeSpan.FromHours(2));
+        try
+        {
+            var result = await Invites.AcceptAsync(ws, TokenOf(invite.Link), user);
+            Assert.Contains("expired", result.Error);
+            Assert.Null(await platform.Get<WorkspacePermissions>().GetAsync(ws, user));
+        }
+        finally
+        {
+            platform.Clock.Advance(-TimeSpan.FromHours(2));
+        }
+    }
+
+    [Fact]
+    public async Task The_wrong_account_cannot_use_a_forwarded_link()
+    {
+        var (ws, _, _, invite) = await InviteAsync();
+        var stranger = await platform.CreateUserAsync();
+        var result = await Invites.AcceptAsync(ws, TokenOf(invite.Link), stranger);
+        Assert.False(result.Ok);
+        Assert.Contains("This invite is for", result.Error);
+        Assert.Null(await platform.Get<WorkspacePermissions>().GetAsync(ws, stranger));
+    }
+
+    [Fact]
+    public async Task A_revoked_invite_or_a_token_for_another_workspace_is_refused()
+    {
+        var (ws, owner, email, invite) = await InviteAsync();
+        var (otherWs, _) = await platform.CreateWorkspaceAsync();
+        var user = await platform.CreateUserAsync(email);
+        Assert.False((await Invites.AcceptAsync(otherWs, TokenOf(invite.Link), user)).Ok);
+
+        Assert.True((await Invites.RevokeAsync(ws, owner, invite.Id)).Ok);
+        var result = await Invites.AcceptAsync(ws, TokenOf(invite.Link), user);
+        Assert.Contains("revoked", result.Error);
+        var rows = await Invites.ListAsync(ws, owner);
+        Assert.Equal("revoked", rows.Single().State(DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_with_a_reason()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        Assert.Contains("not an email", (await Invites.CreateAsync(ws, owner, "not-an-email", BuiltInRoles.Member)).Error);
+        Assert.Contains("Unknown role", (await Invites.CreateAsync(ws, owner, "a@b.test", "superuser")).Error);
+    }
+}

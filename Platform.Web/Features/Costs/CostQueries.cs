@@ -1,0 +1,187 @@
+using Microsoft.EntityFrameworkCore;
+using Platform.Data.Main;
+using Platform.Data.Main.Entities;
+using Platform.Data.Tenancy;
+
+namespace Platform.Web.Features.Costs;
+
+/// <summary>
+/// Dashboard reads. Every aggregate comes from cost_summaries (hour rows for a short range's time series, day rows
+/// otherwise, user_day rows by user, chat_day rows for top chats); raw events are read only as lists (recent events, CSV export).
+/// Callers check <see cref="CostPermissions"/> first; the workspace comes from the circuit's membership.
+/// </summary>
+public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILogger<CostQueries> logger)
+{
+    public async Task<CostDashboard> WorkspaceAsync(Guid workspaceId, Guid userId, CostRange range, CancellationToken ct = default,
+        string groupBy = CostGrouping.Service)
+    {
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
+        var days = Days(db, range).Where(s => s.WorkspaceId == workspaceId);
+
+        var series = await SeriesAsync(db, range, q => q.Where(s => s.WorkspaceId == workspaceId), groupBy, ct);
+        var byService = await days.GroupBy(s => s.Service)
+            .Select(g => new Breakdown(g.Key, null, g.Sum(s => s.EventCount), g.Sum(s => s.InputTokens), g.Sum(s => s.OutputTokens), g.Sum(s => s.CostUsd)))
+            .ToListAsync(ct);
+        var byModel = await days.GroupBy(s => new { s.Provider, s.Model })
+            .OrderByDescending(g => g.Sum(s => s.CostUsd))
+            .Select(g => new Breakdown(g.Key.Model, g.Key.Provider, g.Sum(s => s.EventCount), g.Sum(s => s.InputTokens), g.Sum(s => s.OutputTokens), g.Sum(s => s.CostUsd)))
+            .ToListAsync(ct);
+        var byUserRaw = await db.CostSummaries.Where(s => s.WorkspaceId == workspaceId && s.Granularity == CostGranularity.UserDay
+                                                          && s.PeriodStart >= range.From && s.PeriodStart < range.To)
+            .GroupBy(s => s.UserId)
+            .Select(g => new { g.Key, Events = g.Sum(s => s.EventCount), In = g.Sum(s => s.InputTokens), Out = g.Sum(s => s.OutputTokens), Cost = g.Sum(s => s.CostUsd) })
+            .OrderByDescending(b => b.Cost).Take(20).ToListAsync(ct);
+        var userIds = byUserRaw.Where(u => u.Key != null).Select(u => u.Key!.Value).ToList();
+        var names = await db.Users.Where(u => userIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName ?? u.Email ?? u.Id.ToString(), ct);
+        var byUser = byUserRaw.Select(u => new Breakdown(u.Key?.ToString() ?? "", u.Key is { } id ? names.GetValueOrDefault(id, "Former member") : "Visitors (no account)",
+            u.Events, u.In, u.Out, u.Cost)).ToList();
+        var chats = await db.CostSummaries.Where(s => s.WorkspaceId == workspaceId && s.Granularity == CostGranularity.ChatDay
+                                                      && s.PeriodStart >= range.From && s.PeriodStart < range.To)
+            .GroupBy(s => s.ChatId)
+            .Select(g => new { g.Key, Events = g.Sum(s => s.EventCount), In = g.Sum(s => s.InputTokens), Out = g.Sum(s => s.OutputTokens), Cost = g.Sum(s => s.CostUsd) })
+            .OrderByDescending(c => c.Cost).Take(10).ToListAsync(ct);
+        var titles = await ChatTitlesAsync(workspaceId, userId, chats.Select(c => c.Key!.Value).ToList(), ct);
+        var topChats = chats.Select(c => new Breakdown(c.Key!.Value.ToString(), titles.GetValueOrDefault(c.Key!.Value), c.Events, c.In, c.Out, c.Cost)).ToList();
+
+        return new CostDashboard(range, byService.Sum(s => s.CostUsd), byService.Sum(s => s.Events),
+            await days.SumAsync(s => s.FailedCount, ct), series, byModel, byUser, topChats, byService) { GroupBy = groupBy };
+    }
+
+    public async Task<AdminCostOverview> AdminAsync(Guid adminUserId, CostRange range, CancellationToken ct = default)
+    {
+        await using var db = await main.OpenAsync(DbSession.ForPlatformAdmin(adminUserId), ct);
+        var days = Days(db, range);
+        var series = await SeriesAsync(db, range, q => q, CostGrouping.Service, ct);
+        var top = await (from g in days.GroupBy(s => s.WorkspaceId)
+                                 .Select(g => new { g.Key, Events = g.Sum(s => s.EventCount), In = g.Sum(s => s.InputTokens), Out = g.Sum(s => s.OutputTokens), Cost = g.Sum(s => s.CostUsd) })
+                         join w in db.Workspaces on g.Key equals w.Id into ws
+                         from w in ws.DefaultIfEmpty()
+                         orderby g.Cost descending
+                         select new Breakdown(g.Key.ToString(), w != null ? w.Name : "(deleted workspace)", g.Events, g.In, g.Out, g.Cost))
+            .Take(20).ToListAsync(ct);
+        var byModel = await days.GroupBy(s => new { s.Provider, s.Model })
+            .OrderByDescending(g => g.Sum(s => s.CostUsd))
+            .Select(g => new Breakdown(g.Key.Model, g.Key.Provider, g.Sum(s => s.EventCount), g.Sum(s => s.InputTokens), g.Sum(s => s.OutputTokens), g.Sum(s => s.CostUsd)))
+            .Take(30).ToListAsync(ct);
+        var alerts = await AlertsQuery(db, a => !a.Resolved).Take(100).ToListAsync(ct);
+        return new AdminCostOverview(await days.SumAsync(s => s.CostUsd, ct), series, top, byModel, alerts);
+    }
+
+    public async Task<IReadOnlyList<AlertView>> AlertsAsync(Guid workspaceId, Guid userId, bool unresolvedOnly, CancellationToken ct = default)
+    {
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
+        return await AlertsQuery(db, a => a.WorkspaceId == workspaceId && (!unresolvedOnly || !a.Resolved)).Take(50).ToListAsync(ct);
+    }
+
+    public async Task<int> UnresolvedAlertCountAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
+    {
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
+        return await db.BudgetAlerts.CountAsync(a => a.WorkspaceId == workspaceId && !a.Resolved, ct);
+    }
+
+    /// <summary>The workspace's budget for each configured period: limit, spend so far, linear forecast to the end.</summary>
+    public async Task<IReadOnlyList<BudgetGauge>> GaugesAsync(Guid workspaceId, Guid userId, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
+        var budget = await db.Budgets.AsNoTracking().FirstOrDefaultAsync(b => b.WorkspaceId == workspaceId, ct);
+        if (budget is null) return [];
+        var gauges = new List<BudgetGauge>();
+        foreach (var period in BudgetPeriod.All.Reverse())
+        {
+            if (BudgetPeriods.Limit(budget, period) is not { } limit) continue;
+            var start = BudgetPeriods.Start(period, now);
+            var end = BudgetPeriods.End(period, now);
+            var spent = await db.CostSummaries.Where(s => s.WorkspaceId == workspaceId && s.Granularity == CostGranularity.Day && s.PeriodStart >= start)
+                .SumAsync(s => s.CostUsd, ct);
+            gauges.Add(new BudgetGauge(period, limit, spent, Forecast(spent, start, end, now), end, budget.WarnOnly));
+        }
+        return gauges;
+    }
+
+    /// <summary>Spend so far extrapolated linearly over the whole period (at least one hour elapsed, to avoid wild
+    /// forecasts just after a reset).</summary>
+    public static decimal Forecast(decimal spent, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now)
+    {
+        var elapsed = Math.Max((now - start).TotalHours, 1);
+        var total = (end - start).TotalHours;
+        if (elapsed >= total) return spent;
+        return Math.Round(spent * (decimal)(total / elapsed), 2);
+    }
+
+    public async Task<IReadOnlyList<RecentEvent>> RecentEventsAsync(Guid workspaceId, Guid userId, CostRange range, int take, CancellationToken ct = default)
+    {
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
+        return await Events(db, workspaceId, range).Take(take).ToListAsync(ct);
+    }
+
+    /// <summary>The filtered raw events as CSV (a list, not an aggregate), streamed row by row.</summary>
+    public async Task WriteCsvAsync(Guid workspaceId, Guid userId, CostRange range, TextWriter output, CancellationToken ct = default)
+    {
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
+        await output.WriteLineAsync("occurred_at,service,provider,model,operation,user_id,chat_id,message_id,input_tokens,output_tokens,cost_usd,latency_ms,success");
+        await foreach (var e in Events(db, workspaceId, range).AsAsyncEnumerable().WithCancellation(ct))
+            await output.WriteLineAsync(string.Join(',', e.OccurredAt.UtcDateTime.ToString("O"), Csv(e.Service), Csv(e.Provider), Csv(e.Model),
+                Csv(e.Operation), e.UserId, e.ChatId, e.MessageId, e.InputTokens, e.OutputTokens,
+                e.CostUsd.ToString(System.Globalization.CultureInfo.InvariantCulture), e.LatencyMs, e.Success ? "true" : "false"));
+    }
+
+    private static IQueryable<RecentEvent> Events(MainDbContext db, Guid workspaceId, CostRange range) =>
+        db.CostEvents.AsNoTracking()
+            .Where(e => e.WorkspaceId == workspaceId && e.OccurredAt >= range.From && e.OccurredAt < range.To)
+            .OrderByDescending(e => e.OccurredAt)
+            .Select(e => new RecentEvent(e.Id, e.OccurredAt, e.Service, e.Provider, e.Model, e.Operation, e.UserId, e.ChatId, e.MessageId,
+                e.InputTokens, e.OutputTokens, e.CostUsd, e.LatencyMs, e.Success));
+
+    /// <summary>CSV field: quoted when needed; a leading = + - @ is neutralised so a spreadsheet never runs it.</summary>
+    internal static string Csv(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return "";
+        if (value[0] is '=' or '+' or '-' or '@') value = "'" + value;
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
+
+    private static IQueryable<CostSummary> Days(MainDbContext db, CostRange range) =>
+        db.CostSummaries.AsNoTracking().Where(s => s.Granularity == CostGranularity.Day && s.PeriodStart >= range.From && s.PeriodStart < range.To);
+
+    private static async Task<IReadOnlyList<SeriesPoint>> SeriesAsync(MainDbContext db, CostRange range,
+        Func<IQueryable<CostSummary>, IQueryable<CostSummary>> scope, string groupBy, CancellationToken ct)
+    {
+        var granularity = range.Bucket == "hour" ? CostGranularity.Hour : CostGranularity.Day;
+        var rows = scope(db.CostSummaries.AsNoTracking())
+            .Where(s => s.Granularity == granularity && s.PeriodStart >= range.From && s.PeriodStart < range.To);
+        var grouped = groupBy switch
+        {
+            CostGrouping.Model => rows.GroupBy(s => new { s.PeriodStart, Key = s.Model }),
+            CostGrouping.Provider => rows.GroupBy(s => new { s.PeriodStart, Key = s.Provider }),
+            _ => rows.GroupBy(s => new { s.PeriodStart, Key = s.Service }),
+        };
+        var points = await grouped.Select(g => new SeriesPoint(g.Key.PeriodStart, g.Key.Key, g.Sum(s => s.CostUsd))).ToListAsync(ct);
+        if (range.Bucket != "month") return points.OrderBy(p => p.Bucket).ToList();
+        return points.GroupBy(p => (Month: new DateTimeOffset(p.Bucket.Year, p.Bucket.Month, 1, 0, 0, 0, TimeSpan.Zero), p.Key))
+            .Select(g => new SeriesPoint(g.Key.Month, g.Key.Key, g.Sum(p => p.CostUsd))).OrderBy(p => p.Bucket).ToList();
+    }
+
+    private static IQueryable<AlertView> AlertsQuery(MainDbContext db, System.Linq.Expressions.Expression<Func<BudgetAlert, bool>> filter) =>
+        from a in db.BudgetAlerts.AsNoTracking().Where(filter)
+        join w in db.Workspaces on a.WorkspaceId equals w.Id
+        orderby a.Resolved, a.TriggeredAt descending
+        select new AlertView(a.Id, a.WorkspaceId, w.Name, a.Period, a.PeriodStart, a.ThresholdPercent, a.LimitUsd, a.SpendUsd,
+            a.Severity, a.TriggeredAt, a.Resolved);
+
+    private async Task<Dictionary<Guid, string>> ChatTitlesAsync(Guid workspaceId, Guid userId, List<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        try
+        {
+            await using var tenant = await tenants.OpenAsync(workspaceId, userId, ct);
+            return await tenant.Chats.Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Title, ct);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            // Titles are decoration: a workspace database that is down must not hide its costs.
+            logger.LogWarning(e, "Chat titles unavailable for workspace {Workspace}", workspaceId);
+            return [];
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using Microsoft.EntityFrameworkCore;
+using Platform.Data.Main.Entities;
+using Platform.Data.Tenancy;
+
+namespace Platform.Web.Features.Workspaces;
+
+public sealed record RoleRow(Guid Id, string Name, string[] Permissions, int MemberCount);
+public sealed record TeamRow(Guid Id, string Name, string? Description, IReadOnlyList<Guid> MemberIds);
+
+/// <summary>Custom workspace roles (named permissions on top of the built-in role) and teams. Needs manage_members.</summary>
+public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissions permissions)
+{
+    public async Task<IReadOnlyList<RoleRow>> ListRolesAsync(Guid workspaceId, Guid actorId, CancellationToken ct = default)
+    {
+        if (await permissions.GetAsync(workspaceId, actorId, ct) is null) return [];
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
+        return await db.WorkspaceRoles.Where(r => r.WorkspaceId == workspaceId).OrderBy(r => r.Name)
+            .Select(r => new RoleRow(r.Id, r.Name, r.Permissions,
+                db.WorkspaceMembers.Count(m => m.WorkspaceId == workspaceId && m.WorkspaceRoleId == r.Id)))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Creates (id null) or updates a custom role.</summary>
+    public async Task<WorkspaceResult<Guid>> SaveRoleAsync(Guid workspaceId, Guid actorId, Guid? id, string name,
+        IEnumerable<string> rolePermissions, CancellationToken ct = default)
+    {
+        name = name.Trim();
+        var perms = rolePermissions.Distinct().ToArray();
+        if (name.Length is < 2 or > 60) return WorkspaceResult<Guid>.Fail("A role name has 2 to 60 characters.");
+        if (BuiltInRoles.All.Contains(name.ToLowerInvariant())) return WorkspaceResult<Guid>.Fail($"'{name}' is a built-in role.");
+        if (perms.FirstOrDefault(p => !WorkspacePermission.All.Contains(p)) is { } unknown)
+            return WorkspaceResult<Guid>.Fail($"Unknown permission '{unknown}'.");
+        if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageMembers, ct) is { } refusal)
+            return WorkspaceResult<Guid>.Fail(refusal);
+
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
+        if (await db.WorkspaceRoles.AnyAsync(r => r.WorkspaceId == workspaceId && r.Name == name && r.Id != id, ct))
+            return WorkspaceResult<Guid>.Fail($"There is already a role named '{name}'.");
+        WorkspaceRole? role;
+        if (id is null)
+        {
+            role = new WorkspaceRole { WorkspaceId = workspaceId, Name = name, Permissions = perms };
+            db.WorkspaceRoles.Add(role);
+        }
+        else
+        {
+            role = await db.WorkspaceRoles.SingleOrDefaultAsync(r => r.WorkspaceId == workspaceId && r.Id == id, ct);
+            if (role is null) return WorkspaceResult<Guid>.Fail("That role no longer exists.");
+            role.Name = name;
+            role.Permissions = perms;
+        }
+        AuditTrail.Add(db, workspaceId, actorId, id is null ? "role.created" : "role.updated", "workspace_role", role.Id,
+            new { name, permissions = perms });
+        await db.SaveChangesAsync(ct);
+        await db.Database.CommitTransactionAsync(ct);
+        return role.Id;
+    }
+
+    public async Task<WorkspaceResult> DeleteRoleAsync(Guid workspaceId, Guid actorId, Guid id, CancellationToken ct = default)
+    {
+        if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageMembers, ct) is { } refusal)
+            return WorkspaceResult.Fail(refusal);
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
+        var role = await db.WorkspaceRoles.SingleOrDefaultAsync(r => r.WorkspaceId == workspaceId && r.Id == id, ct);
+        if (role is null) return WorkspaceResult.Success;
+        // Members holding it fall back to their built-in role.
+        await db.WorkspaceMembers.Where(m => m.WorkspaceId == workspaceId && m.WorkspaceRoleId == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.WorkspaceRoleId, (Guid?)null), ct);
+        db.WorkspaceRoles.Remove(role);
+        AuditTrail.Add(db, workspaceId, actorId, "role.deleted", "workspace_role", id, new { role.Name });
+        await db.SaveChangesAsync(ct);
+        await db.Database.CommitTransactionAsync(ct);
+        return WorkspaceResult.Success;
+    }
+
+    public async Task<IReadOnlyList<TeamRow>> ListTeamsAsync(Guid workspaceId, Guid actorId, CancellationToken ct = default)
+    {
+        if (await permissions.GetAsync(workspaceId, actorId, ct) is null) return [];
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
+        var teams = await db.Teams.Where(t => t.WorkspaceId == workspaceId).OrderBy(t => t.Name).ToListAsync(ct);
+        var members = await db.TeamMembers.Where(m => m.WorkspaceId == workspaceId).ToListAsync(ct);
+        return teams.Select(t => new TeamRow(t.Id, t.Name, t.Description,
+            members.Where(m => m.TeamId == t.Id).Select(m => m.UserId).ToList())).ToList();
+    }
+
+    /// <summary>Creates (id null) or updates a team and sets its members (who must be workspace members).</summary>
+    public async Task<WorkspaceResult<Guid>> SaveTeamAsync(Guid workspaceId, Guid actorId, Guid? id, string name,
+        string? description, IReadOnlyCollection<Guid> memberIds, CancellationToken ct = default)
+    {
+        name = name.Trim();
+        if (name.Length is < 2 or > 80) return WorkspaceResult<Guid>.Fail("A team name has 2 to 80 characters.");
+        if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageMembers, ct) is { } refusal)
+            return WorkspaceResult<Guid>.Fail(refusal);
+
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
+        if (await db.Teams.AnyAsync(t => t.WorkspaceId == workspaceId && t.Name == name && t.Id != id, ct))
+            return WorkspaceResult<Guid>.Fail($"There is already a team named '{name}'.");
+        var known = await db.WorkspaceMembers.Where(m => m.WorkspaceId == workspaceId && memberIds.Contains(m.UserId))
+            .Select(m => m.UserId).ToListAsync(ct);
+        if (known.Count != memberIds.Distinct().Count()) return WorkspaceResult<Guid>.Fail("Teams can only hold members of this workspace.");
+
+        Team? team;
+        if (id is null)
+        {
+            team = new Team { WorkspaceId = workspaceId, Name = name, Description = description };
+            db.Teams.Add(team);
+        }
+        else
+        {
+            team = await db.Teams.SingleOrDefaultAsync(t => t.WorkspaceId == workspaceId && t.Id == id, ct);
+            if (team is null) return WorkspaceResult<Guid>.Fail("That team no longer exists.");
+            team.Name = name;
+            team.Description = description;
+            await db.TeamMembers.Where(m => m.WorkspaceId == workspaceId && m.TeamId == team.Id).ExecuteDeleteAsync(ct);
+        }
+        db.TeamMembers.AddRange(known.Select(u => new TeamMember { WorkspaceId = workspaceId, TeamId = team.Id, UserId = u }));
+        AuditTrail.Add(db, workspaceId, actorId, id is null ? "team.created" : "team.updated", "team", team.Id,
+            new { name, members = known });
+        await db.SaveChangesAsync(ct);
+        await db.Database.CommitTransactionAsync(ct);
+        return team.Id;
+    }
+
+    public async Task<WorkspaceResult> DeleteTeamAsync(Guid workspaceId, Guid actorId, Guid id, CancellationToken ct = default)
+    {
+        if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageMembers, ct) is { } refusal)
+            return WorkspaceResult.Fail(refusal);
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
+        var deleted = await db.Teams.Where(t => t.WorkspaceId == workspaceId && t.Id == id).ExecuteDeleteAsync(ct);
+        if (deleted > 0) AuditTrail.Add(db, workspaceId, actorId, "team.deleted", "team", id);
+        await db.SaveChangesAsync(ct);
+        await db.Database.CommitTransactionAsync(ct);
+        return WorkspaceResult.Success;
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Web.Ai;
+
+namespace Platform.Web.Features.Workspaces;
+
+public static class WorkspaceFeature
+{
+    /// <summary>Workspaces, members, invites, roles, data placement, AI keys vault, onboarding and admin services.</summary>
+    public static IServiceCollection AddWorkspaceFeature(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(AiEndpointTester.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.AddSingleton<WorkspaceDirectory>();
+        services.AddSingleton<WorkspaceProvisioning>();
+        services.AddSingleton<WorkspacePermissions>();
+        services.AddSingleton<WorkspaceMembersService>();
+        services.AddSingleton<WorkspaceInvitesService>();
+        services.AddSingleton<WorkspaceRolesService>();
+        services.AddSingleton<WorkspaceLifecycle>();
+        services.AddSingleton<WorkspaceDataPlacement>();
+        services.AddSingleton<AiEndpointTester>();
+        services.AddSingleton<WorkspaceAiKeys>();
+        services.AddSingleton<IWorkspaceAiSettingsProvider>(sp => sp.GetRequiredService<WorkspaceAiKeys>());
+        services.AddSingleton<Onboarding.OnboardingService>();
+        services.AddSingleton<Admin.AdminConsole>();
+        // Failed sign-ins are security events: audit them (replaces Identity's SignInManager registration).
+        services.AddHttpContextAccessor();
+        services.Replace(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Identity.SignInManager<Platform.Data.Main.Entities.AppUser>, Admin.AuditingSignInManager>());
+        services.AddScoped<CurrentWorkspace>();
+        services.AddScoped<TenantDb>();
+        return services;
+    }
+}
