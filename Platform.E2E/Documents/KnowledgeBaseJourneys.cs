@@ -17,6 +17,7 @@ public class KnowledgeBaseJourneys(AppServer app, Browser browser)
         await AccountSteps.SignInAsync(page, AccountSteps.DemoOwnerEmail, AccountSteps.DemoOwnerPassword);
         await page.GotoAsync("/w/acme/documents");
         await page.Locator("[data-testid=documents-table]").WaitForAsync();
+        await page.Locator("[data-testid=upload-zone][data-interactive=true]").WaitForAsync();
 
         // Three files at once through the upload's file input (what a drop hands to it as well).
         await page.Locator("input[type=file]").SetInputFilesAsync(new[]
