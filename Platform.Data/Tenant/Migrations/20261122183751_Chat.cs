@@ -131,7 +131,7 @@ namespace Platform.Data.Tenant.Migrations
                 table: "messages",
                 type: "timestamp with time zone",
                 nullable: false,
-                defaultValue: new DateTimeOffset(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)));
+                defaultValueSql: "now()"); // existing messages: "updated now" rather than year 1
 
             migrationBuilder.AddColumn<Guid>(
                 name: "active_leaf_id",

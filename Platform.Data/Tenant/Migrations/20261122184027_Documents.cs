@@ -71,7 +71,8 @@ namespace Platform.Data.Tenant.Migrations
                 schema: "tenant",
                 table: "documents",
                 type: "text[]",
-                nullable: false);
+                nullable: false,
+                defaultValueSql: "'{}'::text[]"); // existing documents get no tags
 
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "updated_at",
@@ -79,7 +80,7 @@ namespace Platform.Data.Tenant.Migrations
                 table: "documents",
                 type: "timestamp with time zone",
                 nullable: false,
-                defaultValue: new DateTimeOffset(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)));
+                defaultValueSql: "now()");
 
             migrationBuilder.AlterColumn<string>(
                 name: "embedding_model",
