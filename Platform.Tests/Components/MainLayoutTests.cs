@@ -24,6 +24,10 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
         ctx.Services.AddSingleton(platform.Tenants);
         ctx.Services.AddSingleton(platform.Services.GetRequiredService<WorkspaceDirectory>());
         ctx.Services.AddScoped<CurrentWorkspace>();
+        // The app bar's budget alert badge (Costs area) reads the same real database.
+        ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostNotifications>();
+        ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostQueries>();
+        ctx.Services.AddLogging();
         var auth = ctx.AddAuthorization();
         auth.SetAuthorized("owner@test.local");
         auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, ownerId.ToString()));
