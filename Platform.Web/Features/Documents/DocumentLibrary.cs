@@ -11,7 +11,8 @@ namespace Platform.Web.Features.Documents;
 /// document takes an owner or admin. Expected failures come back as messages, never as exceptions.
 /// </summary>
 public sealed class DocumentLibrary(
-    CurrentWorkspace workspace, DocumentIntake intake, DocumentQueries queries, IKnowledgeSearch search)
+    CurrentWorkspace workspace, DocumentIntake intake, DocumentQueries queries, IKnowledgeSearch search,
+    EmbeddingFreshness freshness)
 {
     public long MaxFileBytes => intake.MaxFileBytes;
 
@@ -29,16 +30,41 @@ public sealed class DocumentLibrary(
         return queries.GetAsync(ws, user, documentId, ct);
     }
 
-    public Task<IntakeResult> AddFileAsync(string name, Stream content, long size, CancellationToken ct = default)
+    public Task<IntakeResult> AddFileAsync(string name, Stream content, long size, string? category = null,
+        IReadOnlyList<string>? tags = null, CancellationToken ct = default)
     {
         var (ws, user) = Scope();
-        return intake.AddFileAsync(ws, user, name, content, size, ct: ct);
+        return intake.AddFileAsync(ws, user, name, content, size, category, tags, ct);
     }
 
-    public Task<IntakeResult> AddTextAsync(string title, string text, CancellationToken ct = default)
+    public Task<IntakeResult> AddTextAsync(string title, string text, string? category = null,
+        IReadOnlyList<string>? tags = null, CancellationToken ct = default)
     {
         var (ws, user) = Scope();
-        return intake.AddTextAsync(ws, user, title, text, ct: ct);
+        return intake.AddTextAsync(ws, user, title, text, category, tags, ct);
+    }
+
+    public Task<EmbeddingFreshnessStatus> EmbeddingStatusAsync(CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        return freshness.StatusAsync(ws, user, ct);
+    }
+
+    /// <summary>Re-embedding spends the workspace's AI budget, so it takes an owner or admin.</summary>
+    public async Task<(int Queued, string? Error)> ReembedAsync(CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        if (workspace.Access?.Role is not (BuiltInRoles.Owner or BuiltInRoles.Admin))
+            return (0, "Only workspace owners and admins can re-embed the knowledge base.");
+        var queued = await freshness.QueueAsync(ws, user, ct);
+        return (queued, queued == 0 ? "Nothing to re-embed: every ready passage already uses the current model." : null);
+    }
+
+    /// <summary>Categories and tags in use, for the search page's filters.</summary>
+    public Task<(List<string> Categories, List<string> Tags)> FacetsAsync(CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        return queries.FacetsAsync(ws, user, ct);
     }
 
     public async Task<string?> DeleteAsync(DocumentRow document, CancellationToken ct = default)
@@ -59,9 +85,9 @@ public sealed class DocumentLibrary(
         return await queries.RetryAsync(ws, user, documentId, ct) ? null : "Only failed documents can be retried.";
     }
 
-    public Task<IReadOnlyList<KnowledgePassage>> SearchAsync(string query, int k, CancellationToken ct = default)
+    public Task<IReadOnlyList<KnowledgePassage>> SearchAsync(string query, int k, KnowledgeFilters? filters = null, CancellationToken ct = default)
     {
         var (ws, user) = Scope();
-        return search.SearchAsync(ws, user, query, k, null, ct);
+        return search.SearchAsync(ws, user, query, k, filters, ct);
     }
 }

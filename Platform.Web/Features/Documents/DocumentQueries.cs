@@ -39,6 +39,14 @@ public sealed class DocumentQueries(TenantDbFactory tenants, IngestionSignals si
         return new DocumentView(row.Row, row.Content, chunks);
     }
 
+    public async Task<(List<string> Categories, List<string> Tags)> FacetsAsync(Guid workspaceId, Guid? userId, CancellationToken ct = default)
+    {
+        await using var db = await tenants.OpenAsync(workspaceId, userId, ct);
+        var categories = await db.Documents.Where(d => d.Category != null).Select(d => d.Category!).Distinct().OrderBy(c => c).Take(200).ToListAsync(ct);
+        var tags = await db.Documents.SelectMany(d => d.Tags).Distinct().OrderBy(t => t).Take(500).ToListAsync(ct);
+        return (categories, tags);
+    }
+
     public async Task<Guid?> CreatedByAsync(Guid workspaceId, Guid? userId, Guid documentId, CancellationToken ct = default)
     {
         await using var db = await tenants.OpenAsync(workspaceId, userId, ct);

@@ -18,6 +18,7 @@ public static class DocumentsFeature
         services.AddSingleton<DocumentIntake>();
         services.AddSingleton<DocumentProcessor>();
         services.AddSingleton<DocumentQueries>();
+        services.AddSingleton<EmbeddingFreshness>();
         services.AddSingleton<IKnowledgeSearch, HybridKnowledgeSearch>();
         services.AddScoped<DocumentLibrary>();
         services.AddHostedService<IngestionWorker>();
