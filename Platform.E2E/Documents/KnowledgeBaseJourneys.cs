@@ -19,6 +19,10 @@ public class KnowledgeBaseJourneys(AppServer app, Browser browser)
         await page.Locator("[data-testid=documents-table]").WaitForAsync();
         await page.Locator("[data-testid=upload-zone][data-interactive=true]").WaitForAsync();
 
+        // Category and tags given before the upload apply to every file of the batch.
+        await page.Locator("input[data-testid=new-category], [data-testid=new-category] input").First.FillAsync("Operations");
+        await page.Locator("input[data-testid=new-tags], [data-testid=new-tags] input").First.FillAsync("customers, logistics");
+
         // Three files at once through the upload's file input (what a drop hands to it as well).
         await page.Locator("input[type=file]").SetInputFilesAsync(new[]
         {
@@ -40,6 +44,8 @@ public class KnowledgeBaseJourneys(AppServer app, Browser browser)
         await page.Locator("[data-testid=search-button]").ClickAsync();
         var first = page.Locator("[data-testid=search-result]").First;
         await Assertions.Expect(first).ToContainTextAsync("returns");
+        // The uploads' category and tags are offered as filters.
+        await Assertions.Expect(page.Locator("[data-testid=search-filters]")).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(page, "documents-3-search");
 
         // Open the cited passage: the viewer shows it highlighted in its document.
