@@ -30,6 +30,7 @@ public static class ChatFeature
         services.AddSingleton<ChatConversation>();
         services.AddSingleton<ChatThreads>();
         services.AddSingleton<PreferencesStore>();
+        services.AddScoped<ShellPreferences>();
         services.AddSingleton<PersonalityStore>();
         services.TryAddSingleton<IKnowledgeSearch, KeywordKnowledgeSearch>();
         return services;
