@@ -12,7 +12,8 @@ namespace Platform.Web.Features.Chat;
 /// What the user wrote is saved before any model is called; the answer is produced by the worker.
 /// Threads belong to their user: another member can only read a thread shared with the workspace.
 /// </summary>
-public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker worker, GenerationRegistry registry)
+public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker worker, GenerationRegistry registry,
+    ChatModelCatalog models)
 {
     public const int MaxMessageLength = 32_000;
 
@@ -52,6 +53,7 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         Guid? personalityId = null, string? model = null, CancellationToken ct = default)
     {
         if (Validate(text) is { } invalid) return ChatResult<(Guid, Guid)>.Fail(invalid);
+        model = await models.ValidateAsync(actor.WorkspaceId, model, ct);
         await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
         ChatEntity? chat;
         if (chatId is null)
@@ -99,6 +101,22 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         var hub = Begin(db, actor, chat, answer.ParentId.Value);
         await db.CommitAsync(ct);
         return Started(chat, hub);
+    }
+
+    /// <summary>Chooses the model of a chat (null = the personality's or the workspace's default); the next answer uses it.
+    /// Only models the workspace has configured can be chosen.</summary>
+    public async Task<ChatResult<string?>> SetModelAsync(ChatActor actor, Guid chatId, string? model, CancellationToken ct = default)
+    {
+        var chosen = await models.ValidateAsync(actor.WorkspaceId, model, ct);
+        if (!string.IsNullOrWhiteSpace(model) && chosen is null)
+            return ChatResult<string?>.Fail($"“{model}” is not a model this workspace has configured.");
+        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var chat = await OwnChatAsync(db, actor, chatId, ct);
+        if (chat is null) return ChatResult<string?>.Fail("This chat does not exist or is not yours.");
+        chat.Model = chosen;
+        chat.UpdatedAt = DateTimeOffset.UtcNow;
+        await db.CommitAsync(ct);
+        return ChatResult<string?>.Success(chosen);
     }
 
     /// <summary>Stops a generation; the text so far is kept (status cancelled).</summary>

@@ -27,6 +27,7 @@ public static class ChatFeature
         services.AddHostedService(sp => sp.GetRequiredService<GenerationWorker>());
         services.AddSingleton<GenerationRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<GenerationRecovery>());
+        services.AddSingleton<ChatModelCatalog>();
         services.AddSingleton<ChatConversation>();
         services.AddSingleton<ChatThreads>();
         services.AddSingleton<PreferencesStore>();

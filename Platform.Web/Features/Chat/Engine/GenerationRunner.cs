@@ -47,7 +47,10 @@ public sealed class GenerationRunner(
             var context = await LoadAsync(hub, ct);
             question = context.Question;
             var settings = await aiSettings.GetAsync(hub.WorkspaceId, ct);
-            provider = providers.Create(settings.Chat, context.Model);
+            // The built-in assistant can be picked per chat even when the workspace has an endpoint.
+            provider = context.Model == OfflineAssistant.ModelId
+                ? providers.Create(null)
+                : providers.Create(settings.Chat, context.Model);
 
             var passages = await RetrieveAsync(hub, context.Question.Content, o.PassageCount, ct);
             citations = Citation.From(passages);
