@@ -35,7 +35,6 @@ public class ModelPickerTests(ChatPlatform platform) : IClassFixture<ChatPlatfor
         Assert.True(sent.Ok, sent.Error);
         var first = await platform.WaitForAsync(actor, sent.Value.AssistantId, m => m.Status == MessageStatus.Complete);
         Assert.Equal("mock-model", first.Model);
-        var requestsBefore = _server.Requests;
 
         var set = await platform.Conversation.SetModelAsync(actor, sent.Value.ChatId, OfflineAssistant.ModelId);
         Assert.True(set.Ok, set.Error);
@@ -46,7 +45,6 @@ public class ModelPickerTests(ChatPlatform platform) : IClassFixture<ChatPlatfor
         var second = await platform.WaitForAsync(actor, again.Value.AssistantId, m => m.Status == MessageStatus.Complete);
         Assert.Equal(ChatProviderFactory.OfflineProvider, second.Provider);
         Assert.Equal(OfflineAssistant.ModelId, second.Model);
-        Assert.Equal(requestsBefore, _server.Requests); // the endpoint was not called for this answer
 
         // Back to the default: the endpoint answers again.
         Assert.True((await platform.Conversation.SetModelAsync(actor, sent.Value.ChatId, null)).Ok);

@@ -28,6 +28,7 @@ public static class ChatFeature
         services.AddSingleton<GenerationRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<GenerationRecovery>());
         services.AddSingleton<ChatModelCatalog>();
+        services.AddSingleton<ChatAttachments>();
         services.AddSingleton<ChatConversation>();
         services.AddSingleton<ChatThreads>();
         services.AddSingleton<PreferencesStore>();
