@@ -120,4 +120,28 @@ public class ChatComponentTests
         cut.Render(p => p.Add(x => x.SendWithEnter, false));
         Assert.Contains("Ctrl+Enter to send", cut.Markup);
     }
+
+    [Fact]
+    public async Task Attachments_show_on_the_question_linking_to_the_document_and_pending_ones_in_the_composer()
+    {
+        await using var ctx = Context(new GenerationRegistry());
+        var documentId = Guid.NewGuid();
+        var question = Message("user", "What does the travel note say?") with { Attachments = [new ChatAttachment(documentId, "travel.txt")] };
+        var list = ctx.Render<MessageList>(p => p
+            .Add(x => x.View, View(question, Message("assistant", "It says…")))
+            .Add(x => x.WorkspaceId, Workspace)
+            .Add(x => x.DocumentsBase, "/w/acme/documents"));
+        var chip = list.Find("[data-role=user] [data-testid=attachment]");
+        Assert.Contains("travel.txt", chip.TextContent);
+        Assert.Contains($"/w/acme/documents/{documentId}", list.Find("[data-role=user]").InnerHtml);
+        Assert.Empty(list.FindAll("[data-role=assistant] [data-testid=attachment]"));
+
+        ChatAttachment? removed = null;
+        var composer = ctx.Render<Composer>(p => p
+            .Add(x => x.Attachments, [new ChatAttachment(documentId, "travel.txt")])
+            .Add(x => x.OnRemoveAttachment, a => { removed = a; }));
+        Assert.Contains("travel.txt", composer.Find("[data-testid=pending-attachments]").TextContent);
+        composer.Find("[data-testid=pending-attachments] .mud-chip-close-button").Click();
+        Assert.Equal(documentId, removed?.DocumentId);
+    }
 }

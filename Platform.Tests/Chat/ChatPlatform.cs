@@ -50,6 +50,10 @@ public sealed class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsync
     {
         services.AddSingleton<IWorkspaceAiSettingsProvider>(AiSettings);
         services.AddSingleton<IAiUsageRecorder>(Usage);
+        // Attachments go through the Documents area's intake (no ingestion worker here: tests make documents ready).
+        services.AddOptions<Platform.Web.Features.Documents.DocumentsOptions>();
+        services.AddSingleton<Platform.Web.Features.Documents.Ingestion.IngestionSignals>();
+        services.AddSingleton<Platform.Web.Features.Documents.Ingestion.DocumentIntake>();
         services.AddChatFeature(configuration);
         services.AddPlatformAi(configuration);
         services.Configure<ChatEngineOptions>(o =>

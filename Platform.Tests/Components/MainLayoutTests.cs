@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 using MudBlazor.Services;
 using Platform.Data.Tenancy;
 using Platform.Web.Components.Layout;
@@ -15,9 +16,12 @@ namespace Platform.Tests.Components;
 /// workspace's name, its navigation and the switcher.</summary>
 public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatform>
 {
+    private Guid _ownerId;
+
     private async Task<(CurrentWorkspace Workspace, string Slug)> SignInMemberAsync(BunitContext ctx, string workspaceName)
     {
         var (workspaceId, ownerId) = await platform.CreateWorkspaceAsync(workspaceName);
+        _ownerId = ownerId;
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         ctx.Services.AddSingleton(platform.Main);
@@ -28,6 +32,9 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
         ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostNotifications>();
         ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostQueries>();
         ctx.Services.AddLogging();
+        // Theme and "hide personal info" come from the user's preferences (Chat area's store).
+        ctx.Services.AddSingleton(new Platform.Web.Features.Chat.Settings.PreferencesStore(platform.Main));
+        ctx.Services.AddScoped<Platform.Web.Features.Chat.Settings.ShellPreferences>();
         var auth = ctx.AddAuthorization();
         auth.SetAuthorized("owner@test.local");
         auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, ownerId.ToString()));
@@ -72,5 +79,49 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
         var cut = ctx.Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "x"))));
         Assert.Empty(cut.FindAll("[data-testid=nav-workspace-name]"));
         Assert.DoesNotContain("Hidden", cut.Markup);
+    }
+
+    [Fact]
+    public async Task The_saved_theme_is_applied_and_the_toggle_saves_it_and_personal_info_is_masked()
+    {
+        await using var ctx = new BunitContext();
+        var (workspace, slug) = await SignInMemberAsync(ctx, "Umbrella");
+        var store = ctx.Services.GetRequiredService<Platform.Web.Features.Chat.Settings.PreferencesStore>();
+        var prefs = await store.GetAsync(_ownerId);
+        prefs.Theme = "dark";
+        prefs.HidePersonalInfo = true;
+        await store.SaveAsync(_ownerId, prefs);
+        Assert.NotNull(await workspace.EnterAsync(slug));
+
+        var cut = ctx.Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "x"))));
+        var theme = cut.FindComponent<MudThemeProvider>();
+        cut.WaitForAssertion(() => Assert.True(theme.Instance.GetState(x => x.IsDarkMode)));
+
+        cut.Find("[data-testid=user-menu] button").Click();
+        cut.WaitForAssertion(() => Assert.Equal("o••••@••••", cut.Find("[data-testid=user-name]").TextContent.Trim()));
+        Assert.DoesNotContain("owner@test.local", cut.Markup);
+
+        cut.Find("[data-testid=theme-toggle]").Click();
+        cut.WaitForAssertion(() => Assert.False(theme.Instance.GetState(x => x.IsDarkMode)));
+        var saved = await PollAsync(async () => (await store.GetAsync(_ownerId)).Theme, t => t == "light");
+        Assert.Equal("light", saved);
+
+        // Unmasked again as soon as the preference is saved elsewhere (e.g. the chat settings page).
+        prefs = await store.GetAsync(_ownerId);
+        prefs.HidePersonalInfo = false;
+        await store.SaveAsync(_ownerId, prefs);
+        cut.WaitForAssertion(() => Assert.Contains("owner@test.local", cut.Find("[data-testid=user-name]").TextContent));
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        var value = await read();
+        while (!done(value) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+            value = await read();
+        }
+        return value;
     }
 }

@@ -31,6 +31,7 @@ public class MessageConfiguration : IEntityTypeConfiguration<Message>
         b.Property(m => m.ErrorKind).HasMaxLength(40);
         b.Property(m => m.CostUsd).HasPrecision(18, 8);
         b.Property(m => m.Citations).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
+        b.Property(m => m.Attachments).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
         b.HasOne(m => m.Chat).WithMany(c => c.Messages).HasForeignKey(m => new { m.WorkspaceId, m.ChatId })
             .OnDelete(DeleteBehavior.Cascade);
         // Versions hang off their parent; the whole tree goes when its chat is purged (one statement).

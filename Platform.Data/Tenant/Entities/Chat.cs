@@ -81,6 +81,10 @@ public class Message : TenantEntity
     /// <summary>jsonb array of the passages the answer cites, numbered as in the text ([1], [2] …).</summary>
     public string Citations { get; set; } = "[]";
 
+    /// <summary>jsonb array of files attached to a user message ({documentId, name}): each was added to the
+    /// workspace knowledge base, and answers in this chat prefer it once it is ready.</summary>
+    public string Attachments { get; set; } = "[]";
+
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 }
 

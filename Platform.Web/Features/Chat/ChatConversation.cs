@@ -12,7 +12,8 @@ namespace Platform.Web.Features.Chat;
 /// What the user wrote is saved before any model is called; the answer is produced by the worker.
 /// Threads belong to their user: another member can only read a thread shared with the workspace.
 /// </summary>
-public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker worker, GenerationRegistry registry)
+public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker worker, GenerationRegistry registry,
+    ChatModelCatalog models)
 {
     public const int MaxMessageLength = 32_000;
 
@@ -40,7 +41,8 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
                 m.PersonalityId, m.InputTokens, m.OutputTokens, m.CostUsd, m.FirstTokenMs, m.DurationMs, m.Error, m.ErrorKind,
                 m.RetryAfterSeconds, Citation.Parse(m.Citations), m.CreatedAt,
                 versions.FindIndex(v => v.Id == m.Id), versions.Count, versions.Select(v => v.Id).ToList(),
-                vote?.Value, vote?.Reason, m.Id == lastAssistant ? suggestions : []);
+                vote?.Value, vote?.Reason, m.Id == lastAssistant ? suggestions : [])
+                { Attachments = ChatAttachment.Parse(m.Attachments) };
         }).ToList();
         return new ChatView(chat.Id, chat.Title, chat.TitleIsCustom, chat.PersonalityId, chat.Model, chat.GenerationStatus,
             chat.UserId == actor.UserId, chat.SharedWithWorkspace, views);
@@ -49,9 +51,14 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
     /// <summary>Sends a question (creating the chat when <paramref name="chatId"/> is null) and starts the answer.
     /// Returns the chat id and the assistant message id.</summary>
     public async Task<ChatResult<(Guid ChatId, Guid AssistantId)>> SendAsync(ChatActor actor, Guid? chatId, string text,
-        Guid? personalityId = null, string? model = null, CancellationToken ct = default)
+        Guid? personalityId = null, string? model = null, CancellationToken ct = default,
+        IReadOnlyList<ChatAttachment>? attachments = null)
     {
         if (Validate(text) is { } invalid) return ChatResult<(Guid, Guid)>.Fail(invalid);
+        attachments ??= [];
+        if (attachments.Count > ChatAttachments.MaxPerMessage)
+            return ChatResult<(Guid, Guid)>.Fail($"A message can have at most {ChatAttachments.MaxPerMessage} attachments.");
+        model = await models.ValidateAsync(actor.WorkspaceId, model, ct);
         await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
         ChatEntity? chat;
         if (chatId is null)
@@ -65,7 +72,12 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
             if (chat is null) return ChatResult<(Guid, Guid)>.Fail("This chat does not exist or is not yours.");
             if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
         }
-        var question = new Message { ChatId = chat.Id, ParentId = chat.ActiveLeafId, Role = "user", Content = text.Trim() };
+        // Only documents of this workspace (RLS) can be attached: an id from elsewhere is simply not found.
+        var attachedIds = attachments.Select(a => a.DocumentId).Distinct().ToList();
+        var found = await db.Documents.Where(d => attachedIds.Contains(d.Id)).Select(d => d.Id).ToListAsync(ct);
+        if (found.Count != attachedIds.Count) return ChatResult<(Guid, Guid)>.Fail("An attached file is no longer in the knowledge base. Attach it again.");
+        var question = new Message { ChatId = chat.Id, ParentId = chat.ActiveLeafId, Role = "user", Content = text.Trim(),
+            Attachments = ChatAttachment.Serialize(attachments.DistinctBy(a => a.DocumentId).ToList()) };
         db.Messages.Add(question);
         var hub = Begin(db, actor, chat, question.Id);
         await db.CommitAsync(ct);
@@ -81,7 +93,9 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         var chat = original is null ? null : await OwnChatAsync(db, actor, original.ChatId, ct);
         if (original is null || chat is null) return ChatResult<(Guid, Guid)>.Fail("This message does not exist or is not yours.");
         if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
-        var edited = new Message { ChatId = chat.Id, ParentId = original.ParentId, Role = "user", Content = text.Trim() };
+        // An edited question keeps the files of the original.
+        var edited = new Message { ChatId = chat.Id, ParentId = original.ParentId, Role = "user", Content = text.Trim(),
+            Attachments = original.Attachments };
         db.Messages.Add(edited);
         var hub = Begin(db, actor, chat, edited.Id);
         await db.CommitAsync(ct);
@@ -99,6 +113,22 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         var hub = Begin(db, actor, chat, answer.ParentId.Value);
         await db.CommitAsync(ct);
         return Started(chat, hub);
+    }
+
+    /// <summary>Chooses the model of a chat (null = the personality's or the workspace's default); the next answer uses it.
+    /// Only models the workspace has configured can be chosen.</summary>
+    public async Task<ChatResult<string?>> SetModelAsync(ChatActor actor, Guid chatId, string? model, CancellationToken ct = default)
+    {
+        var chosen = await models.ValidateAsync(actor.WorkspaceId, model, ct);
+        if (!string.IsNullOrWhiteSpace(model) && chosen is null)
+            return ChatResult<string?>.Fail($"“{model}” is not a model this workspace has configured.");
+        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var chat = await OwnChatAsync(db, actor, chatId, ct);
+        if (chat is null) return ChatResult<string?>.Fail("This chat does not exist or is not yours.");
+        chat.Model = chosen;
+        chat.UpdatedAt = DateTimeOffset.UtcNow;
+        await db.CommitAsync(ct);
+        return ChatResult<string?>.Success(chosen);
     }
 
     /// <summary>Stops a generation; the text so far is kept (status cancelled).</summary>

@@ -27,9 +27,12 @@ public static class ChatFeature
         services.AddHostedService(sp => sp.GetRequiredService<GenerationWorker>());
         services.AddSingleton<GenerationRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<GenerationRecovery>());
+        services.AddSingleton<ChatModelCatalog>();
+        services.AddSingleton<ChatAttachments>();
         services.AddSingleton<ChatConversation>();
         services.AddSingleton<ChatThreads>();
         services.AddSingleton<PreferencesStore>();
+        services.AddScoped<ShellPreferences>();
         services.AddSingleton<PersonalityStore>();
         services.TryAddSingleton<IKnowledgeSearch, KeywordKnowledgeSearch>();
         return services;

@@ -30,6 +30,7 @@ public sealed record MessageView(
     short? MyVote, string? MyVoteReason, IReadOnlyList<string> Suggestions)
 {
     public bool IsLive => MessageStatus.IsLive(Status);
+    public IReadOnlyList<ChatAttachment> Attachments { get; init; } = [];
     public bool IsAssistant => Role == "assistant";
 }
 

@@ -47,9 +47,12 @@ public sealed class GenerationRunner(
             var context = await LoadAsync(hub, ct);
             question = context.Question;
             var settings = await aiSettings.GetAsync(hub.WorkspaceId, ct);
-            provider = providers.Create(settings.Chat, context.Model);
+            // The built-in assistant can be picked per chat even when the workspace has an endpoint.
+            provider = context.Model == OfflineAssistant.ModelId
+                ? providers.Create(null)
+                : providers.Create(settings.Chat, context.Model);
 
-            var passages = await RetrieveAsync(hub, context.Question.Content, o.PassageCount, ct);
+            var passages = await RetrieveAsync(hub, context.Question.Content, o.PassageCount, context.PreferredDocumentIds, ct);
             citations = Citation.From(passages);
             var messages = ChatPrompt.Build(context.PersonalityPrompt, context.CustomInstructions, context.History,
                 context.Question.Content, passages);
@@ -186,11 +189,17 @@ public sealed class GenerationRunner(
         await db.CommitAsync(ct);
     }
 
-    private async Task<IReadOnlyList<KnowledgePassage>> RetrieveAsync(GenerationHub hub, string query, int k, CancellationToken ct)
+    private async Task<IReadOnlyList<KnowledgePassage>> RetrieveAsync(GenerationHub hub, string query, int k,
+        IReadOnlyList<Guid> preferred, CancellationToken ct)
     {
         try
         {
-            return await knowledge.SearchAsync(hub.WorkspaceId, hub.UserId, query, k, ct: ct);
+            if (preferred.Count == 0) return await knowledge.SearchAsync(hub.WorkspaceId, hub.UserId, query, k, ct: ct);
+            // Files attached in this chat come first; the rest of the knowledge base fills the remaining places.
+            var attached = await knowledge.SearchAsync(hub.WorkspaceId, hub.UserId, query, k, new KnowledgeFilters(DocumentIds: preferred), ct);
+            if (attached.Count >= k) return attached;
+            var others = await knowledge.SearchAsync(hub.WorkspaceId, hub.UserId, query, k, ct: ct);
+            return attached.Concat(others.Where(p => attached.All(a => a.ChunkId != p.ChunkId))).Take(k).ToList();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -205,22 +214,30 @@ public sealed class GenerationRunner(
         await using var db = await tenants.OpenAsync(hub.WorkspaceId, hub.UserId, ct);
         var chat = await db.Chats.AsNoTracking().SingleAsync(c => c.Id == hub.ChatId, ct);
         var messages = await db.Messages.AsNoTracking().Where(m => m.ChatId == hub.ChatId)
-            .Select(m => new { m.Id, m.ParentId, m.Role, m.Content, m.Status }).ToDictionaryAsync(m => m.Id, ct);
+            .Select(m => new { m.Id, m.ParentId, m.Role, m.Content, m.Status, m.Attachments }).ToDictionaryAsync(m => m.Id, ct);
         var assistant = messages[hub.MessageId];
         var branch = new List<HistoryMessage>();
+        var attachedIds = new HashSet<Guid>();
         for (var id = assistant.ParentId; id is { } current && messages.TryGetValue(current, out var m); id = m.ParentId)
+        {
             if (m.Content.Length > 0 && m.Status != MessageStatus.Failed) branch.Add(new HistoryMessage(m.Role, m.Content));
+            foreach (var a in ChatAttachment.Parse(m.Attachments)) attachedIds.Add(a.DocumentId);
+        }
         branch.Reverse();
         if (branch.Count == 0 || branch[^1].Role != "user") throw new InvalidOperationException("An answer needs a question.");
 
         var personality = chat.PersonalityId is { } pid
             ? await db.AiPersonalities.AsNoTracking().SingleOrDefaultAsync(p => p.Id == pid, ct)
             : await db.AiPersonalities.AsNoTracking().Where(p => p.IsDefault && p.IsActive).FirstOrDefaultAsync(ct);
+        // Attached files are preferred once ingested; before that, the rest of the knowledge base answers.
+        var ready = attachedIds.Count == 0 ? [] : await db.Documents.AsNoTracking()
+            .Where(d => attachedIds.Contains(d.Id) && d.Status == DocumentStatus.Ready).Select(d => d.Id).ToListAsync(ct);
         var prefs = await preferences.GetAsync(hub.UserId, ct);
         var history = branch[..^1].TakeLast(options.Value.HistoryMessages).ToList();
         return new GenerationContext(branch[^1], history, personality?.Id, personality?.SystemPrompt,
             prefs.CustomInstructions, chat.Model ?? personality?.Model ?? prefs.DefaultModel,
-            personality?.Temperature, personality?.MaxTokens, personality?.TopP, personality?.FrequencyPenalty, personality?.PresencePenalty);
+            personality?.Temperature, personality?.MaxTokens, personality?.TopP, personality?.FrequencyPenalty, personality?.PresencePenalty)
+            { PreferredDocumentIds = ready };
     }
 
     private async Task SaveCitationsAsync(GenerationHub hub, ChatProvider provider, Guid? personalityId,
@@ -304,6 +321,8 @@ public sealed class GenerationRunner(
         Guid? PersonalityId, string? PersonalityPrompt, string? CustomInstructions, string? Model,
         double? Temperature, int? MaxTokens, double? TopP, double? FrequencyPenalty, double? PresencePenalty)
     {
+        public IReadOnlyList<Guid> PreferredDocumentIds { get; init; } = [];
+
         public ChatOptions Options(ChatProvider provider) => new()
         {
             ModelId = provider.Model,
