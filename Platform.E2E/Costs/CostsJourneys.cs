@@ -1,52 +1,78 @@
 using Microsoft.Playwright;
 using Platform.E2E.Infrastructure;
+using Platform.Tests.Chat;
 
 namespace Platform.E2E.Costs;
 
-[Collection(IsolatedAppCollection.Name)]
-public class CostsJourneys(AppServer app, Browser browser)
+/// <summary>An app of its own (a pristine, empty dashboard) whose chat talks to a real OpenAI-protocol server on
+/// 127.0.0.1 as "gpt-4o", so every answer is a priced call that goes through the budget guard and the recorder.</summary>
+public sealed class CostsApp : IAsyncLifetime
 {
-    /// <summary>
-    /// Usage as the cost writer stores it (events + hour/day/user/chat rollups in one transaction, platform-admin
-    /// session). Stands in for "chat a few times" until the Chat area is merged; then the journey chats instead.
-    /// </summary>
-    private Task SeedUsageAsync(int calls) => app.ScalarAsync($$"""
-        BEGIN;
-        SELECT set_config('app.platform_admin', 'on', true);
-        CREATE TEMP TABLE cost_events_incoming (LIKE main.cost_events) ON COMMIT DROP;
-        INSERT INTO cost_events_incoming (workspace_id, id, user_id, chat_id, service, provider, model, operation,
-            input_tokens, output_tokens, cost_usd, latency_ms, success, occurred_at)
-        SELECT w.id, gen_random_uuid(), m.user_id, md5('chat' || (g % 3))::uuid, 'llm', 'openai', 'gpt-4o', 'chat',
-               2000, 400, 0.009, 850, true, now() - (g * interval '1 minute')
-        FROM main.workspaces w JOIN main.workspace_members m ON m.workspace_id = w.id AND m.role = 'owner',
-             generate_series(1, {{calls}}) g
-        WHERE w.slug = 'acme';
-        WITH inserted AS (INSERT INTO main.cost_events SELECT * FROM cost_events_incoming RETURNING *),
-        h AS (INSERT INTO main.cost_summaries (workspace_id, granularity, period_start, service, provider, model, event_count,
-                  failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-              SELECT workspace_id, 'hour', date_trunc('hour', occurred_at, 'UTC'), service, provider, model, count(*), 0,
-                     sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now() FROM inserted GROUP BY 1, 3, 4, 5, 6
-              ON CONFLICT (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id) DO UPDATE
-              SET event_count = cost_summaries.event_count + excluded.event_count, cost_usd = cost_summaries.cost_usd + excluded.cost_usd),
-        d AS (INSERT INTO main.cost_summaries (workspace_id, granularity, period_start, service, provider, model, event_count,
-                  failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-              SELECT workspace_id, 'day', date_trunc('day', occurred_at, 'UTC'), service, provider, model, count(*), 0,
-                     sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now() FROM inserted GROUP BY 1, 3, 4, 5, 6
-              ON CONFLICT (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id) DO UPDATE
-              SET event_count = cost_summaries.event_count + excluded.event_count, cost_usd = cost_summaries.cost_usd + excluded.cost_usd),
-        u AS (INSERT INTO main.cost_summaries (workspace_id, granularity, period_start, service, provider, model, user_id, event_count,
-                  failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-              SELECT workspace_id, 'user_day', date_trunc('day', occurred_at, 'UTC'), '*', '*', '*', user_id, count(*), 0,
-                     sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now() FROM inserted GROUP BY 1, 3, 7
-              ON CONFLICT (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id) DO UPDATE
-              SET event_count = cost_summaries.event_count + excluded.event_count, cost_usd = cost_summaries.cost_usd + excluded.cost_usd),
-        c AS (INSERT INTO main.cost_summaries (workspace_id, granularity, period_start, service, provider, model, chat_id, event_count,
-                  failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-              SELECT workspace_id, 'chat_day', date_trunc('day', occurred_at, 'UTC'), '*', '*', '*', chat_id, count(*), 0,
-                     sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now() FROM inserted GROUP BY 1, 3, 7)
-        SELECT count(*) FROM inserted;
-        COMMIT;
-        """);
+    public AppServer Server { get; } = new();
+    public MockOpenAiServer Provider { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        Provider = await MockOpenAiServer.StartAsync();
+        // 2,000 in + 400 out at gpt-4o prices = $0.009 per answer (titles and suggestions add a little).
+        Provider.Streaming = _ => new MockReply { Tokens = ["Leave", " is", " 28", " days", "."], PromptTokens = 2000, CompletionTokens = 400 };
+        Server.Environment_["Ai__Chat__BaseUrl"] = Provider.BaseUrl;
+        Server.Environment_["Ai__Chat__Model"] = "gpt-4o";
+        Server.Environment_["Ai__Chat__ApiKey"] = "sk-test";
+        await Server.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await Provider.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class CostsCollection : ICollectionFixture<CostsApp>, ICollectionFixture<Browser>
+{
+    public const string Name = "costs";
+}
+
+[Collection(CostsCollection.Name)]
+public class CostsJourneys(CostsApp costsApp, Browser browser)
+{
+    private AppServer app => costsApp.Server;
+
+    /// <summary>Asks in the open chat and waits for the answer (or the refusal) to finish.</summary>
+    private static async Task<ILocator> AskAsync(IPage page, string question, int answerNumber, string status = "complete")
+    {
+        await page.Locator("[data-testid=composer][data-ready=true]").WaitForAsync();
+        var input = page.Locator("[data-testid=composer-input]");
+        if (answerNumber > 1) await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/w/acme/chat/[0-9a-f-]{36}$"));
+        // The composer is disabled while the previous answer and its follow-ups are generated.
+        await Assertions.Expect(input).ToBeEditableAsync(new() { Timeout = 30_000 });
+        await input.FillAsync(question);
+        await input.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("[data-testid=message][data-role=user]")).ToHaveCountAsync(answerNumber, new() { Timeout = 30_000 });
+        var answers = page.Locator("[data-testid=message][data-role=assistant]");
+        await Assertions.Expect(answers).ToHaveCountAsync(answerNumber, new() { Timeout = 30_000 });
+        var answer = answers.Nth(answerNumber - 1);
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-status", status, new() { Timeout = 60_000 });
+        return answer;
+    }
+
+    /// <summary>What the stored events add up to, for the model's calls (inspection as platform admin).</summary>
+    private async Task<(long Calls, decimal Usd)> StoredAsync(string model)
+    {
+        var calls = (long)(await app.ScalarAsync("""
+            BEGIN; SET LOCAL app.platform_admin = 'on';
+            SELECT count(*) FROM main.cost_events WHERE model = @m; COMMIT;
+            """, ("m", model)))!;
+        var usd = (decimal)(await app.ScalarAsync("""
+            BEGIN; SET LOCAL app.platform_admin = 'on';
+            SELECT coalesce(sum(cost_usd), 0) FROM main.cost_events; COMMIT;
+            """))!;
+        return (calls, usd);
+    }
+
+    private static string Usd(decimal value) => value.ToString("$#,##0.00", System.Globalization.CultureInfo.GetCultureInfo("en-US"));
 
     [Fact]
     public async Task The_owner_sees_spend_gets_blocked_by_a_tiny_budget_and_unblocks_it()
@@ -62,19 +88,35 @@ public class CostsJourneys(AppServer app, Browser browser)
             await Assertions.Expect(page.Locator("[data-testid=costs-total]")).ToHaveTextAsync("$0.00");
         await Browser.ScreenshotAsync(page, "costs-1-empty");
 
-        await SeedUsageAsync(12); // 12 answers at $0.009
+        // Chat a few times through the UI: real calls to the provider, billed by the recorder.
+        await page.GotoAsync("/w/acme/chat");
+        for (var i = 1; i <= 3; i++)
+            await Assertions.Expect(await AskAsync(page, $"How many days of leave? ({i})", i)).ToContainTextAsync("28 days");
+        var chatUrl = page.Url;
+        await Browser.ScreenshotAsync(page, "costs-1b-chatted");
+
+        // Within a minute (the writer flushes every second) the dashboard shows the stored money exactly.
+        await page.GotoAsync("/w/acme/costs");
+        var (calls, usd) = (0L, 0m);
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await page.WaitForTimeoutAsync(500))
+        {
+            (calls, usd) = await StoredAsync("gpt-4o");
+            if (calls >= 3 && usd >= 0.027m) break;
+        }
+        Assert.True(usd >= 0.027m, $"3 answers at $0.009 should be stored; found {calls} calls, ${usd}");
         await page.ReloadAsync();
-        await Assertions.Expect(page.Locator("[data-testid=costs-total]")).ToHaveTextAsync("$0.11");
-        // 12 paid answers, plus whatever free offline embedding calls ingestion made.
-        Assert.True(int.Parse(await page.Locator("[data-testid=costs-calls]").InnerTextAsync()) >= 12);
+        await Assertions.Expect(page.Locator("[data-testid=costs-total]")).ToHaveTextAsync(Usd(usd));
         await Assertions.Expect(page.Locator("[data-testid=spend-chart] svg")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=costs-by-model]")).ToContainTextAsync("gpt-4o");
         await Assertions.Expect(page.Locator("[data-testid=costs-recent]")).ToContainTextAsync("Open chat");
-        await Assertions.Expect(page.Locator("[data-testid=costs-top-chats] a")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("[data-testid=costs-top-chats] a")).ToHaveCountAsync(1);
+        // Usage vs credits: the three requests with their model and tokens, from the usage logs.
+        await Assertions.Expect(page.Locator("[data-testid=usage-table]")).ToContainTextAsync("gpt-4o");
         await Browser.ScreenshotAsync(page, "costs-2-spend");
 
         // A tiny budget: the thresholds fire at once and the gauge says AI calls are blocked.
-        await page.GetByLabel("Monthly limit ($)").FillAsync("0.05");
+        await page.Locator("[data-testid=budget-editor][data-ready=true]").WaitForAsync();
+        await page.GetByLabel("Monthly limit ($)").FillAsync("0.01");
         await page.Locator("[data-testid=budget-save]").ClickAsync();
         await Assertions.Expect(page.GetByText("Budget saved")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=budget-gauge-month]")).ToContainTextAsync("new AI calls are blocked");
@@ -84,9 +126,19 @@ public class CostsJourneys(AppServer app, Browser browser)
             SELECT count(*) FROM main.email_outbox WHERE "to" = 'owner@acme.test' AND subject LIKE '%AI budget used'
             """));
 
+        // The chat is refused with a clear message, and nothing is billed for it.
+        await page.GotoAsync(chatUrl);
+        var refused = await AskAsync(page, "And sick leave?", 4, status: "failed");
+        await Assertions.Expect(refused).ToContainTextAsync("reached its monthly AI budget");
+        await Browser.ScreenshotAsync(page, "costs-3b-chat-blocked");
+        await page.GotoAsync("/w/acme/costs");
+
         // Raised: the block is gone; the alerts stay until someone resolves them.
+        // Freshly loaded: type only once the form is interactive (prerendered input would be lost).
+        await page.Locator("[data-testid=budget-editor][data-ready=true]").WaitForAsync();
         await page.GetByLabel("Monthly limit ($)").FillAsync("50");
         await page.Locator("[data-testid=budget-save]").ClickAsync();
+        await Assertions.Expect(page.GetByText("Budget saved")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=budget-gauge-month]")).Not.ToContainTextAsync("blocked");
         await Assertions.Expect(page.Locator("[data-testid=budget-gauge-month]")).ToContainTextAsync("of $50.00");
         while (await page.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).CountAsync() > 0)
@@ -102,7 +154,7 @@ public class CostsJourneys(AppServer app, Browser browser)
         Assert.Equal(200, csv.Status);
         Assert.StartsWith("text/csv", csv.Headers["content-type"]);
         var text = await csv.TextAsync();
-        Assert.Equal(12, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("gpt-4o"))); // the 12 paid calls
+        Assert.Equal((await StoredAsync("gpt-4o")).Calls, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(",gpt-4o,")));
 
         // The admin console sees Acme among the spenders.
         await page.GotoAsync("/admin/costs");

@@ -30,6 +30,8 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
         ctx.Services.AddScoped<CurrentWorkspace>();
         // The app bar's budget alert badge (Costs area) reads the same real database.
         ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostNotifications>();
+        ctx.Services.AddSingleton<WorkspacePermissions>();
+        ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostPermissions>();
         ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostQueries>();
         ctx.Services.AddLogging();
         // Theme and "hide personal info" come from the user's preferences (Chat area's store).

@@ -23,6 +23,7 @@ public class BudgetAlertBadgeTests(CostsPlatform platform) : BunitContext, IClas
         Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         AddAuthorization().SetAuthorized("someone").SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString()));
         Services.AddSingleton(platform.Get<WorkspaceDirectory>());
+        Services.AddSingleton(platform.Get<CostPermissions>());
         Services.AddSingleton(platform.Get<CostQueries>());
         Services.AddSingleton(platform.Get<CostNotifications>());
         Services.AddScoped<CurrentWorkspace>();

@@ -144,27 +144,59 @@ public class BudgetTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
     }
 
     [Fact]
-    public async Task Only_owners_and_admins_see_money_and_change_budgets()
+    public async Task Budgets_change_only_with_manage_budgets_checked_in_the_service()
     {
         var (ws, owner) = await platform.CreateWorkspaceAsync();
-        var ownerAccess = new WorkspaceAccess(ws, "W", "w", BuiltInRoles.Owner, WorkspaceStatus.Active);
-        var member = ownerAccess with { Role = BuiltInRoles.Member };
-        Assert.True(CostPermissions.CanViewCosts(ownerAccess));
-        Assert.True(CostPermissions.CanViewCosts(ownerAccess with { Role = BuiltInRoles.Admin }));
-        Assert.False(CostPermissions.CanViewCosts(member));
-        Assert.False(CostPermissions.CanViewCosts(null));
+        var access = new WorkspaceAccess(ws, "W", "w", BuiltInRoles.Owner, WorkspaceStatus.Active);
+        var member = await platform.AddMemberAsync(ws);
+        var viewer = await platform.AddMemberAsync(ws, WorkspacePermission.ViewCosts);
+        var manager = await platform.AddMemberAsync(ws, WorkspacePermission.ViewCosts, WorkspacePermission.ManageBudgets);
+        var permissions = platform.Get<CostPermissions>();
+        Assert.True(await permissions.CanViewCostsAsync(ws, owner));
+        Assert.False(await permissions.CanViewCostsAsync(ws, member));
+        Assert.True(await permissions.CanViewCostsAsync(ws, viewer));
+        Assert.False(await permissions.CanViewCostsAsync(ws, Guid.NewGuid()));
 
         var budgets = platform.Get<BudgetService>();
-        var refused = await budgets.SaveAsync(member, owner, new BudgetInput { MonthlyLimitUsd = 1 });
-        Assert.False(refused.Ok);
-        Assert.Contains("owners and admins", refused.Error);
-        Assert.False((await budgets.SaveAsync(ownerAccess, owner, new BudgetInput { MonthlyLimitUsd = -1 })).Ok);
-        Assert.False((await budgets.SaveAsync(ownerAccess, owner, new BudgetInput { Thresholds = "50, lots" })).Ok);
-        Assert.True((await budgets.SaveAsync(ownerAccess, owner, new BudgetInput { MonthlyLimitUsd = 25, Thresholds = "80 50 100%", WarnOnly = true })).Ok);
-        var saved = await budgets.GetAsync(ownerAccess, owner);
+        // The access record a page passes is not trusted: the service reads the grant of the user itself.
+        foreach (var refusedUser in new[] { member, viewer, Guid.NewGuid() })
+        {
+            var refused = await budgets.SaveAsync(access, refusedUser, new BudgetInput { MonthlyLimitUsd = 1 });
+            Assert.False(refused.Ok);
+            Assert.False(string.IsNullOrEmpty(refused.Error));
+        }
+        await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => budgets.GetAsync(access, member));
+        Assert.Null((await budgets.GetAsync(access, owner)).MonthlyLimitUsd);
+
+        Assert.False((await budgets.SaveAsync(access, owner, new BudgetInput { MonthlyLimitUsd = -1 })).Ok);
+        Assert.False((await budgets.SaveAsync(access, owner, new BudgetInput { Thresholds = "50, lots" })).Ok);
+        Assert.True((await budgets.SaveAsync(access, manager, new BudgetInput { MonthlyLimitUsd = 25, Thresholds = "80 50 100%", WarnOnly = true })).Ok);
+        var saved = await budgets.GetAsync(access, viewer);
         Assert.Equal(25m, saved.MonthlyLimitUsd);
         Assert.Equal("50, 80, 100", saved.Thresholds);
         Assert.True(saved.WarnOnly);
+    }
+
+    [Fact]
+    public async Task Dashboard_reads_refuse_members_without_view_costs_and_serve_a_custom_role_that_has_it()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var member = await platform.AddMemberAsync(ws);
+        var viewer = await platform.AddMemberAsync(ws, WorkspacePermission.ViewCosts);
+        platform.Recorder.Record(CostsPlatform.Usage(ws, owner, input: 1_000_000, output: 0)); // gpt-4o: $2.50
+        await platform.FlushAsync();
+
+        var queries = platform.Get<CostQueries>();
+        var range = CostPeriod.Resolve(CostPeriod.Today, DateTimeOffset.UtcNow);
+        await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => queries.WorkspaceAsync(ws, member, range));
+        await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => queries.GaugesAsync(ws, member, DateTimeOffset.UtcNow));
+        await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => queries.RecentEventsAsync(ws, member, range, 10));
+        await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => queries.UnresolvedAlertCountAsync(ws, member));
+        await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => queries.WriteCsvAsync(ws, member, range, new StringWriter()));
+
+        var dashboard = await queries.WorkspaceAsync(ws, viewer, range);
+        Assert.Equal(2.50m, dashboard.TotalUsd);
+        Assert.Single(await queries.RecentEventsAsync(ws, viewer, range, 10));
     }
 
     [Fact]
@@ -177,7 +209,11 @@ public class BudgetTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
         var alert = Assert.Single(await AlertsAsync(ws));
         var access = new WorkspaceAccess(ws, "W", "w", BuiltInRoles.Owner, WorkspaceStatus.Active);
         var budgets = platform.Get<BudgetService>();
-        Assert.False((await budgets.ResolveAlertAsync(access with { Role = BuiltInRoles.Member }, owner, alert.Id)).Ok);
+        var member = await platform.AddMemberAsync(ws);
+        var viewer = await platform.AddMemberAsync(ws, WorkspacePermission.ViewCosts);
+        Assert.False((await budgets.ResolveAlertAsync(access, member, alert.Id)).Ok);
+        Assert.False((await budgets.ResolveAlertAsync(access, viewer, alert.Id)).Ok); // seeing money is not managing it
+        Assert.Equal(1, await platform.Get<CostQueries>().UnresolvedAlertCountAsync(ws, owner));
         Assert.True((await budgets.ResolveAlertAsync(access, owner, alert.Id)).Ok);
         Assert.Equal(0, await platform.Get<CostQueries>().UnresolvedAlertCountAsync(ws, owner));
     }

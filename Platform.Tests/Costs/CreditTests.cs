@@ -79,6 +79,58 @@ public class CreditTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
     [InlineData(3 * 86400 + 3600, "3 d")]
     public void Reset_times_read_naturally(int seconds, string expected) =>
         Assert.Equal(expected, Money.Duration(TimeSpan.FromSeconds(seconds)));
+
+    private async Task<List<UsageLog>> UsageLogsAsync(Guid ws)
+    {
+        await using var db = await platform.Main.OpenAsync(DbSession.ForWorkspace(ws));
+        return await db.UsageLogs.AsNoTracking().OrderBy(u => u.CreatedAt).ToListAsync();
+    }
+
+    [Fact]
+    public async Task Each_request_is_one_usage_log_with_credits_model_tokens_duration_and_success()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var chat = Guid.NewGuid();
+        // 1: credit checked, then answered (the usage arrives twice: a retry must not add a row).
+        Assert.True((await platform.Guard.ConsumeCreditAsync(ws, owner, CreditKind.Message)).Allowed);
+        var answered = CostsPlatform.Usage(ws, owner, "gpt-4o-mini", 1200, 300, chatId: chat) with { Operation = "answer", Latency = TimeSpan.FromMilliseconds(1500) };
+        platform.Recorder.Record(answered);
+        platform.Recorder.Record(answered);
+        // A title call in the same chat is part of the request, not a request of its own.
+        platform.Recorder.Record(CostsPlatform.Usage(ws, owner, "gpt-4o-mini", 50, 8, chatId: chat) with { Operation = "title" });
+        await platform.FlushAsync();
+        // 2: credit checked, the stream failed after some output.
+        Assert.True((await platform.Guard.ConsumeCreditAsync(ws, owner, CreditKind.Message)).Allowed);
+        platform.Recorder.Record(CostsPlatform.Usage(ws, owner, "gpt-4o", 900, 40, chatId: chat, success: false) with { Operation = "answer", Latency = TimeSpan.FromMilliseconds(700) });
+        // 3: a knowledge search without a credit check (no tier limit asked): its own row, no credits.
+        platform.Recorder.Record(CostsPlatform.Usage(ws, owner, "text-embedding-3-small", 12, 0, service: AiService.Embedding) with { Operation = "search" });
+        await platform.FlushAsync();
+
+        var logs = await UsageLogsAsync(ws);
+        Assert.Equal(3, logs.Count);
+        var messages = logs.Where(l => l.UsageType == "message").ToList();
+        Assert.Equal([("gpt-4o-mini", 1500L, 1500, true, 1), ("gpt-4o", 940L, 700, false, 1)],
+            messages.Select(l => (l.Model, l.TokensUsed!.Value, l.RequestDurationMs!.Value, l.Success, l.CreditsConsumed)).ToList());
+        Assert.All(messages, l => Assert.Equal(chat, l.ChatId));
+        var search = Assert.Single(logs, l => l.UsageType == "search");
+        Assert.Equal(("text-embedding-3-small", 12L, 0, true), (search.Model, search.TokensUsed!.Value, search.CreditsConsumed, search.Success));
+
+        // "Usage vs credits" on the dashboard reads the same rows.
+        var status = await platform.Get<CreditLimiter>().StatusAsync(ws, owner);
+        Assert.Equal(2, status.MessagesUsed);
+        var m = Assert.Single(status.Usage, u => u.UsageType == "message");
+        Assert.Equal((2, 2, 2440L, 1100, 1, "gpt-4o"), (m.Requests, m.Credits, m.Tokens, m.AvgDurationMs!.Value, m.Failed, m.LatestModel));
+        Assert.Contains(status.Usage, u => u.UsageType == "search" && u.Requests == 1 && u.Credits == 0);
+    }
+
+    [Fact]
+    public async Task A_refused_request_is_logged_unsuccessful_and_costs_no_credit()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        Assert.False((await platform.Guard.ConsumeCreditAsync(ws, owner, CreditKind.Search)).Allowed); // free tier: no searches
+        var log = Assert.Single(await UsageLogsAsync(ws));
+        Assert.Equal(("search", 0, false, (string?)null), (log.UsageType, log.CreditsConsumed, log.Success, log.Model));
+    }
 }
 
 public class GuardWithoutDatabaseTests

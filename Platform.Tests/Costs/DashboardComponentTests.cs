@@ -114,4 +114,20 @@ public class DashboardComponentTests : BunitContext
         Assert.Equal("'=HYPERLINK(1)", CostQueries.Csv("=HYPERLINK(1)"));
         Assert.Equal("", CostQueries.Csv(null));
     }
+
+    [Fact]
+    public void Credits_panel_shows_usage_vs_credits_from_the_usage_logs()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var empty = new CreditStatus("free", "day", 0, 3, 0, 0, 0, 0, now.AddHours(3));
+        var cut = Render<CreditsPanel>(p => p.Add(x => x.Status, empty).Add(x => x.Now, now));
+        Assert.Contains("No requests yet", cut.Find("[data-testid=usage-empty]").TextContent);
+
+        var used = empty with { MessagesUsed = 2 };
+        used = used with { Usage = [new UsageSummary("message", 2, 2, 2440, 1100, 1, "gpt-4o")] };
+        cut = Render<CreditsPanel>(p => p.Add(x => x.Status, used).Add(x => x.Now, now));
+        Assert.Contains("Messages: 2 of 3", cut.Markup);
+        var row = cut.Find("[data-testid=usage-table] tbody tr").TextContent;
+        foreach (var expected in new[] { "Messages", "2,440", "1.1 s", "gpt-4o" }) Assert.Contains(expected, row);
+    }
 }

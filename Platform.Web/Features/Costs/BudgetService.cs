@@ -22,10 +22,11 @@ public sealed record CostsResult(bool Ok, string? Error = null)
 }
 
 /// <summary>Budgets and alerts of the current workspace; permission checked here, not only in the page.</summary>
-public sealed class BudgetService(MainDbFactory main, CostEventStore store, CostNotifications notifications)
+public sealed class BudgetService(MainDbFactory main, CostEventStore store, CostNotifications notifications, CostPermissions permissions)
 {
     public async Task<BudgetInput> GetAsync(WorkspaceAccess access, Guid userId, CancellationToken ct = default)
     {
+        await permissions.RequireViewAsync(access.WorkspaceId, userId, ct);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(access.WorkspaceId, userId), ct);
         var b = await db.Budgets.AsNoTracking().FirstOrDefaultAsync(x => x.WorkspaceId == access.WorkspaceId, ct);
         return b is null
@@ -39,7 +40,7 @@ public sealed class BudgetService(MainDbFactory main, CostEventStore store, Cost
 
     public async Task<CostsResult> SaveAsync(WorkspaceAccess access, Guid userId, BudgetInput input, CancellationToken ct = default)
     {
-        if (!CostPermissions.CanManageBudget(access)) return CostsResult.Fail("Only workspace owners and admins can change the budget.");
+        if (await permissions.CheckManageAsync(access.WorkspaceId, userId, ct) is { } refusal) return CostsResult.Fail(refusal);
         foreach (var (name, value) in new[] { ("Monthly", input.MonthlyLimitUsd), ("Weekly", input.WeeklyLimitUsd), ("Daily", input.DailyLimitUsd) })
             if (value is < 0 or > 10_000_000m) return CostsResult.Fail($"{name} limit must be between $0 and $10,000,000 (or empty for no limit).");
         if (!TryParseThresholds(input.Thresholds, out var thresholds, out var error)) return CostsResult.Fail(error);
@@ -68,7 +69,7 @@ public sealed class BudgetService(MainDbFactory main, CostEventStore store, Cost
 
     public async Task<CostsResult> ResolveAlertAsync(WorkspaceAccess access, Guid userId, Guid alertId, CancellationToken ct = default)
     {
-        if (!CostPermissions.CanManageBudget(access)) return CostsResult.Fail("Only workspace owners and admins can resolve budget alerts.");
+        if (await permissions.CheckManageAsync(access.WorkspaceId, userId, ct) is { } refusal) return CostsResult.Fail(refusal);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(access.WorkspaceId, userId), ct);
         var alert = await db.BudgetAlerts.FirstOrDefaultAsync(a => a.WorkspaceId == access.WorkspaceId && a.Id == alertId, ct);
         if (alert is null) return CostsResult.Fail("That alert no longer exists.");

@@ -44,8 +44,18 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
     private const string InsertAndRollUp = """
         WITH inserted AS (
             INSERT INTO main.cost_events SELECT * FROM cost_events_incoming ON CONFLICT DO NOTHING
-            RETURNING workspace_id, user_id, chat_id, service, provider, model, input_tokens, output_tokens,
-                      cost_usd, latency_ms, success, occurred_at
+            RETURNING workspace_id, id, user_id, visitor_id, chat_id, service, provider, model, operation, input_tokens,
+                      output_tokens, cost_usd, latency_ms, success, occurred_at
+        ), requests AS (
+            -- One usage log per user request (the call that answers it), keyed by the call id; credits are
+            -- folded in afterwards from the row the credit check wrote (see FillUsageLogs).
+            INSERT INTO main.usage_logs (workspace_id, id, user_id, visitor_id, usage_type, model, credits_consumed,
+                tokens_used, request_duration_ms, success, chat_id, created_at)
+            SELECT workspace_id, id, user_id, visitor_id,
+                   CASE operation WHEN 'answer' THEN 'message' ELSE operation END, model, 0,
+                   input_tokens + output_tokens, least(latency_ms, 2147483647)::int, success, chat_id, occurred_at
+            FROM inserted WHERE operation IN ('answer', 'search', 'research')
+            ON CONFLICT DO NOTHING
         ), hourly AS (
             INSERT INTO main.cost_summaries AS s (workspace_id, granularity, period_start, service, provider, model,
                 user_id, chat_id, event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
@@ -120,6 +130,36 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
         RETURNING workspace_id, id, period, threshold_percent, limit_usd, spend_usd, severity
         """;
 
+    /// <summary>Request operations (AiUsage.Operation) that get a usage log row: the call that serves a user request.</summary>
+    internal static readonly HashSet<string> RequestOperations = ["answer", "search", "research"];
+
+    /// <summary>The credit check wrote a row (credits, no model) before the call; the call's row (model, tokens,
+    /// duration, success) is merged into the latest such row of the same subject and kind, so each request is one
+    /// row. A request that consumed no credit (no tier limit checked) keeps its own row with 0 credits.</summary>
+    private const string FillUsageLogs = """
+        WITH fresh AS (
+            SELECT * FROM main.usage_logs WHERE id = ANY(@ids) AND model IS NOT NULL AND credits_consumed = 0
+        ), pairs AS (
+            SELECT DISTINCT ON (p.workspace_id, p.id) f.id AS fresh_id, p.workspace_id, p.id AS pending_id
+            FROM fresh f
+            CROSS JOIN LATERAL (
+                SELECT p.workspace_id, p.id FROM main.usage_logs p
+                WHERE p.workspace_id = f.workspace_id AND p.user_id IS NOT DISTINCT FROM f.user_id
+                  AND (f.user_id IS NOT NULL OR p.visitor_id IS NOT DISTINCT FROM f.visitor_id)
+                  AND p.usage_type = f.usage_type AND p.model IS NULL AND p.credits_consumed > 0
+                  AND p.created_at <= f.created_at + interval '1 minute' AND p.created_at > f.created_at - interval '1 hour'
+                ORDER BY p.created_at DESC LIMIT 1) p
+            ORDER BY p.workspace_id, p.id, f.created_at
+        ), filled AS (
+            UPDATE main.usage_logs u SET model = f.model, tokens_used = f.tokens_used,
+                request_duration_ms = f.request_duration_ms, success = f.success, chat_id = f.chat_id
+            FROM pairs x JOIN fresh f ON f.id = x.fresh_id
+            WHERE u.workspace_id = x.workspace_id AND u.id = x.pending_id
+            RETURNING x.workspace_id, x.fresh_id
+        )
+        DELETE FROM main.usage_logs d USING filled WHERE d.workspace_id = filled.workspace_id AND d.id = filled.fresh_id
+        """;
+
     private const string Owners = """
         SELECT u.email, w.name, w.slug FROM main.workspace_members m
         JOIN main.users u ON u.id = m.user_id JOIN main.workspaces w ON w.id = m.workspace_id
@@ -148,6 +188,14 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
                 touched.Add(reader.GetGuid(0));
                 inserted += reader.GetInt64(1);
             }
+
+        var requestIds = events.Where(e => e.Operation is { } op && RequestOperations.Contains(op)).Select(e => e.Id).ToArray();
+        if (requestIds.Length > 0 && inserted > 0)
+        {
+            await using var fill = new NpgsqlCommand(FillUsageLogs, connection, tx);
+            fill.Parameters.AddWithValue("ids", requestIds);
+            await fill.ExecuteNonQueryAsync(ct);
+        }
 
         var alerts = touched.Count == 0 ? [] : await RaiseAlertsAsync(connection, tx, touched, ct);
         await tx.CommitAsync(ct);

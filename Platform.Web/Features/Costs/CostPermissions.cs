@@ -1,19 +1,31 @@
-using Platform.Data.Main.Entities;
 using Platform.Web.Features.Workspaces;
 
 namespace Platform.Web.Features.Costs;
 
 /// <summary>
-/// Who may see money and change budgets. The ONE place to swap in the Workspaces area's permission service
-/// (named permission "view_costs") once it is merged; until then owners and admins have it.
+/// Who may see money ("view_costs") and change budgets or resolve alerts ("manage_budgets"): asks the Workspaces
+/// area's <see cref="WorkspacePermissions"/>, so custom roles count and a removed member is refused at once.
+/// Services call it themselves (a circuit's UI events never pass HTTP middleware); pages use it only to hide.
 /// </summary>
-public static class CostPermissions
+public sealed class CostPermissions(WorkspacePermissions permissions)
 {
-    public const string ViewCosts = "view_costs";
+    public const string ViewCosts = WorkspacePermission.ViewCosts;
+    public const string ManageBudgets = WorkspacePermission.ManageBudgets;
 
-    public static bool CanViewCosts(WorkspaceAccess? access) =>
-        access is not null && access.Role is BuiltInRoles.Owner or BuiltInRoles.Admin;
+    public Task<bool> CanViewCostsAsync(Guid workspaceId, Guid userId, CancellationToken ct = default) =>
+        permissions.HasAsync(workspaceId, userId, ViewCosts, ct);
 
-    /// <summary>Changing limits and resolving alerts: the same people who see the money.</summary>
-    public static bool CanManageBudget(WorkspaceAccess? access) => CanViewCosts(access);
+    public Task<bool> CanManageBudgetsAsync(Guid workspaceId, Guid userId, CancellationToken ct = default) =>
+        permissions.HasAsync(workspaceId, userId, ManageBudgets, ct);
+
+    /// <summary>Null when allowed, else the reason to show.</summary>
+    public Task<string?> CheckManageAsync(Guid workspaceId, Guid userId, CancellationToken ct = default) =>
+        permissions.CheckAsync(workspaceId, userId, ManageBudgets, ct);
+
+    /// <summary>Throws <see cref="WorkspaceAccessDeniedException"/> unless the user may see money.</summary>
+    public async Task RequireViewAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
+    {
+        if (await permissions.CheckAsync(workspaceId, userId, ViewCosts, ct) is { } refusal)
+            throw new WorkspaceAccessDeniedException(refusal);
+    }
 }

@@ -8,13 +8,14 @@ namespace Platform.Web.Features.Costs;
 /// <summary>
 /// Dashboard reads. Every aggregate comes from cost_summaries (hour rows for a short range's time series, day rows
 /// otherwise, user_day rows by user, chat_day rows for top chats); raw events are read only as lists (recent events, CSV export).
-/// Callers check <see cref="CostPermissions"/> first; the workspace comes from the circuit's membership.
+/// Every workspace read checks "view_costs" itself (<see cref="CostPermissions"/>); the admin view is for platform admins.
 /// </summary>
-public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILogger<CostQueries> logger)
+public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, CostPermissions permissions, ILogger<CostQueries> logger)
 {
     public async Task<CostDashboard> WorkspaceAsync(Guid workspaceId, Guid userId, CostRange range, CancellationToken ct = default,
         string groupBy = CostGrouping.Service)
     {
+        await permissions.RequireViewAsync(workspaceId, userId, ct);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
         var days = Days(db, range).Where(s => s.WorkspaceId == workspaceId);
 
@@ -70,12 +71,14 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILo
 
     public async Task<IReadOnlyList<AlertView>> AlertsAsync(Guid workspaceId, Guid userId, bool unresolvedOnly, CancellationToken ct = default)
     {
+        await permissions.RequireViewAsync(workspaceId, userId, ct);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
         return await AlertsQuery(db, a => a.WorkspaceId == workspaceId && (!unresolvedOnly || !a.Resolved)).Take(50).ToListAsync(ct);
     }
 
     public async Task<int> UnresolvedAlertCountAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
     {
+        await permissions.RequireViewAsync(workspaceId, userId, ct);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
         return await db.BudgetAlerts.CountAsync(a => a.WorkspaceId == workspaceId && !a.Resolved, ct);
     }
@@ -83,6 +86,7 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILo
     /// <summary>The workspace's budget for each configured period: limit, spend so far, linear forecast to the end.</summary>
     public async Task<IReadOnlyList<BudgetGauge>> GaugesAsync(Guid workspaceId, Guid userId, DateTimeOffset now, CancellationToken ct = default)
     {
+        await permissions.RequireViewAsync(workspaceId, userId, ct);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
         var budget = await db.Budgets.AsNoTracking().FirstOrDefaultAsync(b => b.WorkspaceId == workspaceId, ct);
         if (budget is null) return [];
@@ -111,6 +115,7 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILo
 
     public async Task<IReadOnlyList<RecentEvent>> RecentEventsAsync(Guid workspaceId, Guid userId, CostRange range, int take, CancellationToken ct = default)
     {
+        await permissions.RequireViewAsync(workspaceId, userId, ct);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
         return await Events(db, workspaceId, range).Take(take).ToListAsync(ct);
     }
@@ -118,6 +123,7 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, ILo
     /// <summary>The filtered raw events as CSV (a list, not an aggregate), streamed row by row.</summary>
     public async Task WriteCsvAsync(Guid workspaceId, Guid userId, CostRange range, TextWriter output, CancellationToken ct = default)
     {
+        await permissions.RequireViewAsync(workspaceId, userId, ct);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
         await output.WriteLineAsync("occurred_at,service,provider,model,operation,user_id,chat_id,message_id,input_tokens,output_tokens,cost_usd,latency_ms,success");
         await foreach (var e in Events(db, workspaceId, range).AsAsyncEnumerable().WithCancellation(ct))

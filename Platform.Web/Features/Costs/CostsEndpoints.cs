@@ -15,12 +15,12 @@ public static class CostsEndpoints
     }
 
     private static async Task<IResult> ExportAsync(string slug, string? from, string? to, HttpContext http,
-        WorkspaceDirectory directory, CostQueries queries, TimeProvider clock, CancellationToken ct)
+        WorkspaceDirectory directory, CostPermissions permissions, CostQueries queries, TimeProvider clock, CancellationToken ct)
     {
         if (!Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)) return Results.Unauthorized();
         var access = await directory.FindAsync(userId, slug, ct);
         if (access is null) return Results.NotFound();
-        if (!CostPermissions.CanViewCosts(access)) return Results.Forbid();
+        if (!await permissions.CanViewCostsAsync(access.WorkspaceId, userId, ct)) return Results.Forbid();
 
         var range = DateTime.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var f)
                     && DateTime.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)

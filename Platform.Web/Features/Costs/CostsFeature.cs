@@ -25,6 +25,8 @@ public static class CostsFeature
         services.AddSingleton<CreditLimiter>();
         services.AddSingleton<BudgetGuard>();
         services.AddSingleton<IAiBudgetGuard>(sp => sp.GetRequiredService<BudgetGuard>());
+        services.TryAddSingleton<Platform.Web.Features.Workspaces.WorkspacePermissions>();
+        services.AddSingleton<CostPermissions>();
         services.AddSingleton<CostQueries>();
         services.AddSingleton<RollupConsistency>();
         services.AddSingleton<BudgetService>();

@@ -100,10 +100,29 @@ public sealed class CreditLimiter(
         cmd.Parameters.AddWithValue("w", workspaceId);
         cmd.Parameters.AddWithValue("user", userId);
         cmd.Parameters.AddWithValue("start", start);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var (m, s, re) = await r.ReadAsync(ct) ? (r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)) : (0, 0, 0);
+        int m = 0, s = 0, re = 0;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            if (await r.ReadAsync(ct)) (m, s, re) = (r.GetInt32(0), r.GetInt32(1), r.GetInt32(2));
+
+        // What those credits bought: the user's requests of this period from the usage logs.
+        await using var usage = new NpgsqlCommand("""
+            SELECT usage_type, count(*)::int, sum(credits_consumed)::int, coalesce(sum(tokens_used), 0)::bigint,
+                   avg(request_duration_ms)::int, count(*) FILTER (WHERE NOT success)::int,
+                   (array_agg(model ORDER BY created_at DESC) FILTER (WHERE model IS NOT NULL))[1]
+            FROM main.usage_logs
+            WHERE workspace_id = @w AND user_id = @user AND created_at >= @start
+            GROUP BY usage_type ORDER BY usage_type
+            """, c, tx);
+        usage.Parameters.AddWithValue("w", workspaceId);
+        usage.Parameters.AddWithValue("user", userId);
+        usage.Parameters.AddWithValue("start", start);
+        var rows = new List<UsageSummary>();
+        await using (var r = await usage.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                rows.Add(new UsageSummary(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3),
+                    r.IsDBNull(4) ? null : r.GetInt32(4), r.GetInt32(5), r.IsDBNull(6) ? null : r.GetString(6)));
         return new CreditStatus(tierName, tier.Period, m, tier.MessageCredits, s, tier.SearchCalls, re, tier.ResearchCalls,
-            BudgetPeriods.End(tier.Period, now));
+            BudgetPeriods.End(tier.Period, now)) { Usage = rows };
     }
 
     private static async Task<int?> TakeAsync(NpgsqlConnection c, NpgsqlTransaction tx, string column, Guid workspaceId, Guid? userId,
@@ -170,4 +189,11 @@ public sealed class CreditLimiter(
 
 /// <summary>A user's credits in the current period, for the dashboard's "usage vs credits".</summary>
 public sealed record CreditStatus(string Tier, string Period, int MessagesUsed, int? MessageLimit, int SearchesUsed, int? SearchLimit,
-    int ResearchUsed, int? ResearchLimit, DateTimeOffset ResetsAt);
+    int ResearchUsed, int? ResearchLimit, DateTimeOffset ResetsAt)
+{
+    /// <summary>Per usage type (message, search, research) from the usage logs of the same period.</summary>
+    public IReadOnlyList<UsageSummary> Usage { get; init; } = [];
+}
+
+/// <summary>Requests of one type in a period: credits they consumed, tokens, mean duration, failures, latest model.</summary>
+public sealed record UsageSummary(string UsageType, int Requests, int Credits, long Tokens, int? AvgDurationMs, int Failed, string? LatestModel);
