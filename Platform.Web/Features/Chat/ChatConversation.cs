@@ -13,7 +13,7 @@ namespace Platform.Web.Features.Chat;
 /// Threads belong to their user: another member can only read a thread shared with the workspace.
 /// </summary>
 public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker worker, GenerationRegistry registry,
-    ChatModelCatalog models)
+    ChatModelCatalog models, Platform.Web.Ai.IAiBudgetGuard credits)
 {
     public const int MaxMessageLength = 32_000;
 
@@ -72,6 +72,10 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
             if (chat is null) return ChatResult<(Guid, Guid)>.Fail("This chat does not exist or is not yours.");
             if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
         }
+        // One message credit per question (tiers in Costs:Tiers); refused before anything is saved, so the text
+        // stays in the composer and the refusal says when credits reset.
+        var credit = await credits.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, Platform.Web.Ai.CreditKind.Message, ct: ct);
+        if (!credit.Allowed) return ChatResult<(Guid, Guid)>.Fail(credit.Refusal ?? "No message credits left for this period.");
         // Only documents of this workspace (RLS) can be attached: an id from elsewhere is simply not found.
         var attachedIds = attachments.Select(a => a.DocumentId).Distinct().ToList();
         var found = await db.Documents.Where(d => attachedIds.Contains(d.Id)).Select(d => d.Id).ToListAsync(ct);
