@@ -33,7 +33,8 @@ public class ShellJourneys(AppServer app, Browser browser)
         await Assertions.Expect(page.Locator("[data-testid=nav-workspace-name]")).ToHaveTextAsync("Acme");
         await Assertions.Expect(page.Locator("[data-testid=workspace-switcher-button]")).ToContainTextAsync("Acme");
         await Assertions.Expect(page.Locator("[data-testid=workspace-title]")).ToHaveTextAsync("Acme");
-        await page.Locator(".mud-progress-linear").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Detached });
+        // Wait until every loading bar on the page is gone before the screenshot.
+        await Assertions.Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
         await Browser.ScreenshotAsync(page, "foundation-demo-owner-acme");
 
         await page.GotoAsync("/w/acme/documents");
