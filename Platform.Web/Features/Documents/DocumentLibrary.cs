@@ -12,7 +12,7 @@ namespace Platform.Web.Features.Documents;
 /// </summary>
 public sealed class DocumentLibrary(
     CurrentWorkspace workspace, DocumentIntake intake, DocumentQueries queries, IKnowledgeSearch search,
-    EmbeddingFreshness freshness)
+    EmbeddingFreshness freshness, IAiBudgetGuard credits)
 {
     public long MaxFileBytes => intake.MaxFileBytes;
 
@@ -83,6 +83,15 @@ public sealed class DocumentLibrary(
     {
         var (ws, user) = Scope();
         return await queries.RetryAsync(ws, user, documentId, ct) ? null : "Only failed documents can be retried.";
+    }
+
+    /// <summary>One search credit for a person's search (tier limits in Costs:Tiers); null when allowed, else the
+    /// refusal to show, which says when the credits reset. Chat's own retrieval is covered by its message credit.</summary>
+    public async Task<string?> ConsumeSearchCreditAsync(CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        var credit = await credits.ConsumeCreditAsync(ws, user, CreditKind.Search, ct: ct);
+        return credit.Allowed ? null : credit.Refusal ?? "No search credits left for this period.";
     }
 
     public Task<IReadOnlyList<KnowledgePassage>> SearchAsync(string query, int k, KnowledgeFilters? filters = null, CancellationToken ct = default)
