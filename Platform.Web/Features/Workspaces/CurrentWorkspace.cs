@@ -28,8 +28,16 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
 
     public Guid WorkspaceId => Access?.WorkspaceId ?? throw new InvalidOperationException("No workspace has been entered.");
 
-    /// <summary>Enters the workspace with this slug if the signed-in user is a member; null otherwise.</summary>
-    public async Task<WorkspaceAccess?> EnterAsync(string slug, CancellationToken ct = default)
+    /// <summary>Enters the workspace with this slug if the signed-in user is a member; null otherwise.
+    /// The gate and the page inside it both enter on each navigation: a check younger than
+    /// <see cref="RecheckEvery"/> for the same slug is reused instead of asking the database twice.</summary>
+    public Task<WorkspaceAccess?> EnterAsync(string slug, CancellationToken ct = default) =>
+        Access is not null && string.Equals(_slug, slug, StringComparison.OrdinalIgnoreCase)
+                           && clock.GetUtcNow() - _checkedAt <= RecheckEvery
+            ? Task.FromResult<WorkspaceAccess?>(Access)
+            : LoadAsync(slug, ct);
+
+    private async Task<WorkspaceAccess?> LoadAsync(string slug, CancellationToken ct)
     {
         _slug = slug;
         var userId = await GetUserIdAsync();
@@ -45,7 +53,7 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
 
     /// <summary>Reads the membership again (same slug). Raises <see cref="Changed"/> if it was lost or changed.</summary>
     public Task<WorkspaceAccess?> RecheckAsync(CancellationToken ct = default) =>
-        _slug is null ? Task.FromResult<WorkspaceAccess?>(null) : EnterAsync(_slug, ct);
+        _slug is null ? Task.FromResult<WorkspaceAccess?>(null) : LoadAsync(_slug, ct);
 
     /// <summary>The current access, re-checked when the last check is older than <see cref="RecheckEvery"/>.
     /// Throws <see cref="WorkspaceAccessDeniedException"/> when it is gone or the workspace is suspended (and, as before,
