@@ -41,7 +41,7 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
         """;
 
     // Data-modifying CTEs all run to completion; rollups read only "inserted", so a duplicate adds nothing.
-    private const string InsertAndRollUp = """
+    private static readonly string InsertAndRollUp = $$"""
         WITH inserted AS (
             INSERT INTO main.cost_events SELECT * FROM cost_events_incoming ON CONFLICT DO NOTHING
             RETURNING workspace_id, id, user_id, visitor_id, chat_id, service, provider, model, operation, input_tokens,
@@ -56,52 +56,29 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
                    input_tokens + output_tokens, least(latency_ms, 2147483647)::int, success, chat_id, occurred_at
             FROM inserted WHERE operation IN ('answer', 'search', 'research')
             ON CONFLICT DO NOTHING
-        ), hourly AS (
-            INSERT INTO main.cost_summaries AS s (workspace_id, granularity, period_start, service, provider, model,
-                user_id, chat_id, event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-            SELECT workspace_id, 'hour', date_trunc('hour', occurred_at, 'UTC'), service, provider, model, NULL::uuid, NULL::uuid,
-                   count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
-            FROM inserted GROUP BY workspace_id, 3, service, provider, model
-            ON CONFLICT (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id) DO UPDATE SET
-                event_count = s.event_count + excluded.event_count, failed_count = s.failed_count + excluded.failed_count,
-                input_tokens = s.input_tokens + excluded.input_tokens, output_tokens = s.output_tokens + excluded.output_tokens,
-                cost_usd = s.cost_usd + excluded.cost_usd, latency_ms_total = s.latency_ms_total + excluded.latency_ms_total,
-                updated_at = excluded.updated_at
-        ), daily AS (
-            INSERT INTO main.cost_summaries AS s (workspace_id, granularity, period_start, service, provider, model,
-                user_id, chat_id, event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-            SELECT workspace_id, 'day', date_trunc('day', occurred_at, 'UTC'), service, provider, model, NULL::uuid, NULL::uuid,
-                   count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
-            FROM inserted GROUP BY workspace_id, 3, service, provider, model
-            ON CONFLICT (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id) DO UPDATE SET
-                event_count = s.event_count + excluded.event_count, failed_count = s.failed_count + excluded.failed_count,
-                input_tokens = s.input_tokens + excluded.input_tokens, output_tokens = s.output_tokens + excluded.output_tokens,
-                cost_usd = s.cost_usd + excluded.cost_usd, latency_ms_total = s.latency_ms_total + excluded.latency_ms_total,
-                updated_at = excluded.updated_at
-        ), users AS (
-            INSERT INTO main.cost_summaries AS s (workspace_id, granularity, period_start, service, provider, model,
-                user_id, chat_id, event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-            SELECT workspace_id, 'user_day', date_trunc('day', occurred_at, 'UTC'), '*', '*', '*', user_id, NULL::uuid,
-                   count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
-            FROM inserted GROUP BY workspace_id, 3, user_id
-            ON CONFLICT (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id) DO UPDATE SET
-                event_count = s.event_count + excluded.event_count, failed_count = s.failed_count + excluded.failed_count,
-                input_tokens = s.input_tokens + excluded.input_tokens, output_tokens = s.output_tokens + excluded.output_tokens,
-                cost_usd = s.cost_usd + excluded.cost_usd, latency_ms_total = s.latency_ms_total + excluded.latency_ms_total,
-                updated_at = excluded.updated_at
-        ), chats AS (
-            INSERT INTO main.cost_summaries AS s (workspace_id, granularity, period_start, service, provider, model,
-                user_id, chat_id, event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-            SELECT workspace_id, 'chat_day', date_trunc('day', occurred_at, 'UTC'), '*', '*', '*', NULL::uuid, chat_id,
-                   count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
-            FROM inserted WHERE chat_id IS NOT NULL GROUP BY workspace_id, 3, chat_id
-            ON CONFLICT (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id) DO UPDATE SET
-                event_count = s.event_count + excluded.event_count, failed_count = s.failed_count + excluded.failed_count,
-                input_tokens = s.input_tokens + excluded.input_tokens, output_tokens = s.output_tokens + excluded.output_tokens,
-                cost_usd = s.cost_usd + excluded.cost_usd, latency_ms_total = s.latency_ms_total + excluded.latency_ms_total,
-                updated_at = excluded.updated_at
+        ), {{Rollup("hourly", "hour", "hour", "service, provider, model", "NULL::uuid", "NULL::uuid", "service, provider, model")}}
+        ), {{Rollup("daily", "day", "day", "service, provider, model", "NULL::uuid", "NULL::uuid", "service, provider, model")}}
+        ), {{Rollup("users", "user_day", "day", "'*', '*', '*'", "user_id", "NULL::uuid", "user_id")}}
+        ), {{Rollup("chats", "chat_day", "day", "'*', '*', '*'", "NULL::uuid", "chat_id", "chat_id", "WHERE chat_id IS NOT NULL")}}
         )
         SELECT workspace_id, count(*) FROM inserted GROUP BY workspace_id
+        """;
+
+    /// <summary>One rollup level as a CTE: sums of the rows just inserted, added onto the summary row of their
+    /// period (hour/day) and dimensions ('*' where a level doesn't split by service/provider/model).</summary>
+    private static string Rollup(string cte, string granularity, string unit, string dimensions, string userId,
+        string chatId, string groupBy, string where = "") => $"""
+        {cte} AS (
+            INSERT INTO main.cost_summaries AS s (workspace_id, granularity, period_start, service, provider, model,
+                user_id, chat_id, event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
+            SELECT workspace_id, '{granularity}', date_trunc('{unit}', occurred_at, 'UTC'), {dimensions}, {userId}, {chatId},
+                   count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
+            FROM inserted {where} GROUP BY workspace_id, 3, {groupBy}
+            ON CONFLICT (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id) DO UPDATE SET
+                event_count = s.event_count + excluded.event_count, failed_count = s.failed_count + excluded.failed_count,
+                input_tokens = s.input_tokens + excluded.input_tokens, output_tokens = s.output_tokens + excluded.output_tokens,
+                cost_usd = s.cost_usd + excluded.cost_usd, latency_ms_total = s.latency_ms_total + excluded.latency_ms_total,
+                updated_at = excluded.updated_at
         """;
 
     /// <summary>Thresholds crossed in the current day/week/month of the touched workspaces that have a budget.
