@@ -31,6 +31,8 @@ public static class ChatFeature
         services.AddSingleton<ChatAttachments>();
         services.AddSingleton<ChatConversation>();
         services.AddSingleton<ChatThreads>();
+        services.AddSingleton<ChatRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChatRetention>());
         services.AddSingleton<PreferencesStore>();
         services.AddScoped<ShellPreferences>();
         services.AddSingleton<PersonalityStore>();
