@@ -14,7 +14,7 @@ using Platform.Web.Features.Chat.Engine;
 namespace Platform.Tests.Chat;
 
 /// <summary>The platform on real PostgreSQL with the chat feature and its background worker running. AI
-/// settings point each workspace wherever a test says (a <see cref="MockOpenAiServer"/>, or offline).</summary>
+/// settings point each workspace wherever a test says (a <see cref="OpenAiProtocolServer"/>, or offline).</summary>
 public sealed class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsyncLifetime
 {
     /// <summary>Stops the worker first: running generations write themselves down before the databases go.</summary>
