@@ -97,6 +97,9 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         var chat = original is null ? null : await OwnChatAsync(db, actor, original.ChatId, ct);
         if (original is null || chat is null) return ChatResult<(Guid, Guid)>.Fail("This message does not exist or is not yours.");
         if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
+        // An edited question is a new question: it costs a credit like a sent one (else editing would ask for free).
+        var credit = await credits.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, Platform.Web.Ai.CreditKind.Message, ct: ct);
+        if (!credit.Allowed) return ChatResult<(Guid, Guid)>.Fail(credit.Refusal ?? "No message credits left for this period.");
         // An edited question keeps the files of the original.
         var edited = new Message { ChatId = chat.Id, ParentId = original.ParentId, Role = "user", Content = text.Trim(),
             Attachments = original.Attachments };
