@@ -111,6 +111,38 @@ public class ChatLimitsTests(ChatCostsPlatform platform) : IClassFixture<ChatCos
     }
 
     [Fact]
+    public async Task Regenerating_an_answer_costs_a_credit_but_retrying_a_failed_one_does_not()
+    {
+        var actor = await platform.WorkspaceAsync(Endpoint);
+        var sent = await platform.Conversation.SendAsync(actor, null, "How many days of paid leave do we get?");
+        Assert.True(sent.Ok, sent.Error);
+        await platform.WaitForAsync(actor, sent.Value.AssistantId, m => m.Status == MessageStatus.Complete);
+
+        var again = await platform.Conversation.RegenerateAsync(actor, sent.Value.AssistantId);
+        Assert.True(again.Ok, again.Error);
+        await platform.WaitForAsync(actor, again.Value.AssistantId, m => m.Status == MessageStatus.Complete);
+        Assert.Equal(2, (await platform.Get<CreditLimiter>().StatusAsync(actor.WorkspaceId, actor.UserId)).MessagesUsed);
+
+        // The third credit goes to an answer the provider fails; its retry is free, so it still works after that.
+        _server.ChatStream = _ => new OpenAiReply { ErrorStatus = 500, ErrorMessage = "upstream exploded" };
+        var failing = await platform.Conversation.SendAsync(actor, sent.Value.ChatId, "Do public holidays count?");
+        Assert.True(failing.Ok, failing.Error);
+        await platform.WaitForAsync(actor, failing.Value.AssistantId, m => m.Status == MessageStatus.Failed);
+        _server.ChatStream = _ => new OpenAiReply();
+        var retry = await platform.Conversation.RegenerateAsync(actor, failing.Value.AssistantId);
+        Assert.True(retry.Ok, retry.Error);
+        await platform.WaitForAsync(actor, retry.Value.AssistantId, m => m.Status == MessageStatus.Complete);
+        Assert.Equal(3, (await platform.Get<CreditLimiter>().StatusAsync(actor.WorkspaceId, actor.UserId)).MessagesUsed);
+
+        // Credits used up: another answer to an answered question is refused before the provider hears of it.
+        var requests = _server.Requests.Count(r => r.Stream);
+        var refused = await platform.Conversation.RegenerateAsync(actor, retry.Value.AssistantId);
+        Assert.False(refused.Ok);
+        Assert.Contains("used all 3 message credits", refused.Error);
+        Assert.Equal(requests, _server.Requests.Count(r => r.Stream));
+    }
+
+    [Fact]
     public async Task Over_budget_the_question_is_kept_and_answered_by_a_clear_refusal_without_calling_the_provider()
     {
         var actor = await platform.WorkspaceAsync(Endpoint);
