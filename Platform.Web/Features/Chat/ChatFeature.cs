@@ -1,3 +1,4 @@
+using Platform.Web.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Web.Ai;
@@ -20,6 +21,7 @@ public static class ChatFeature
             new OfflineAssistant { ChunkDelay = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.OfflineChunkDelay });
         services.AddSingleton(sp => new ChatProviderFactory(sp.GetRequiredService<OfflineAssistant>())
             { Timeout = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.ProviderTimeout });
+        services.AddWorkerHeartbeats();
         services.AddSingleton<GenerationRegistry>();
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton<FollowUpWriter>();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Chat.Engine;
+using Platform.Web.Hosting;
 
 namespace Platform.Web.Features.Chat.Threads;
 
@@ -11,17 +12,34 @@ namespace Platform.Web.Features.Chat.Threads;
 /// deleted: the text of a conversation a user threw away should not live on in the database forever.
 /// </summary>
 public sealed class ChatRetention(
-    MainDbFactory main, TenantDbFactory tenants, IOptions<ChatEngineOptions> options, ILogger<ChatRetention> logger)
+    MainDbFactory main, TenantDbFactory tenants, IOptions<ChatEngineOptions> options, WorkerHeartbeats heartbeats,
+    ILogger<ChatRetention> logger)
     : BackgroundService
 {
+    public const string Name = "Deleted-chat purge";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        heartbeats.Register(Name, options.Value.PurgeInterval);
         try
         {
             // Not at the very start: start-up belongs to migrations, recovery and ingestion.
             await Task.Delay(TimeSpan.FromMinutes(1), stoppingToken);
             using var timer = new PeriodicTimer(options.Value.PurgeInterval);
-            do await PurgeAsync(stoppingToken);
+            do
+            {
+                try
+                {
+                    await PurgeAsync(stoppingToken);
+                    heartbeats.Ok(Name);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The main database down: try again next round rather than end the worker.
+                    logger.LogError(e, "Purging deleted chats failed; trying again next round");
+                    heartbeats.Failed(Name, e);
+                }
+            }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) { }
