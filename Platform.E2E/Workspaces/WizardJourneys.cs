@@ -114,6 +114,20 @@ public class WizardJourneys(AppServer app, Browser browser)
         await member.Locator("[data-testid=workspace-suspended]").WaitForAsync(new() { Timeout = 60_000 });
         await ShotAsync(member, "member-suspended");
     }
+
+    [Fact]
+    public async Task The_admin_health_page_lists_the_databases_and_the_background_workers()
+    {
+        var admin = await browser.NewPageAsync(app);
+        await AccountSteps.SignInAsync(admin, AccountSteps.DemoOwnerEmail, AccountSteps.DemoOwnerPassword);
+        await admin.GotoAsync("/admin/health");
+        var table = admin.Locator("[data-testid=admin-health]");
+        await Assertions.Expect(table).ToContainTextAsync("Main database");
+        foreach (var worker in new[] { "Document ingestion", "Chat answers", "Deleted-chat purge", "Cost writer" })
+            await Assertions.Expect(table).ToContainTextAsync("Worker: " + worker);
+        await Assertions.Expect(table).Not.ToContainTextAsync("failing");
+        await ShotAsync(admin, "admin-health");
+    }
 }
 
 [Collection(PlatformCollection.Name)]
