@@ -1,5 +1,6 @@
 using Platform.Web.Ai;
 using Platform.Web.Ai.Embeddings;
+using Platform.Web.Features.Documents.Git;
 using Platform.Web.Features.Documents.Ingestion;
 using Platform.Web.Features.Documents.Search;
 
@@ -22,6 +23,7 @@ public static class DocumentsFeature
         services.AddSingleton<IKnowledgeSearch, HybridKnowledgeSearch>();
         services.AddScoped<DocumentLibrary>();
         services.AddHostedService<IngestionWorker>();
+        services.AddGitImport(configuration);
         return services;
     }
 }
