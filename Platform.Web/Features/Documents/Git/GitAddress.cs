@@ -20,8 +20,8 @@ public static partial class GitAddressRules
         if (value.Length == 0) return (null, "Enter a repository: an https URL or a local path.");
         if (value.Length > 2000) return (null, "The repository address is too long.");
         if (value.StartsWith('-')) return (null, "A repository address cannot start with '-'.");
-        if (value.Any(char.IsControl) || value.Any(char.IsWhiteSpace)) return (null, "The repository address cannot contain spaces or control characters.");
         if (value.Contains("::")) return (null, "Transport helpers such as ext:: are not allowed. Use an https URL.");
+        if (value.Any(char.IsControl) || value.Any(char.IsWhiteSpace)) return (null, "The repository address cannot contain spaces or control characters.");
 
         if (value.StartsWith('/')) return ParseLocal(value, localRoots);
         var scheme = value.IndexOf("://", StringComparison.Ordinal);
