@@ -25,6 +25,11 @@ public class GitSourceRulesTests(GitImportPlatform platform) : IClassFixture<Git
     [InlineData("https://example.com/a/b.git?x=1", "query")]
     [InlineData("/etc", "not under an allowed folder")]
     [InlineData("", "Enter a repository")]
+    [InlineData("https://127.0.0.1/owner/repo.git", "private or local network")]
+    [InlineData("https://localhost/owner/repo.git", "private or local network")]
+    [InlineData("https://169.254.169.254/latest/meta-data", "private or local network")]
+    [InlineData("https://[::1]/owner/repo.git", "private or local network")]
+    [InlineData("https://10.1.2.3/owner/repo.git", "private or local network")]
     public async Task Refused_addresses_give_a_clear_reason_and_save_nothing(string address, string reason)
     {
         var (ws, owner) = await platform.CreateWorkspaceAsync();
@@ -120,8 +125,8 @@ public class GitSourceRulesTests(GitImportPlatform platform) : IClassFixture<Git
         var accepted = new List<Socket>();
         _ = Task.Run(async () => { try { while (true) accepted.Add(await listener.AcceptSocketAsync()); } catch (Exception) { } });
 
-        var options = Options.Create(new GitImportOptions { TimeoutSeconds = 2 });
-        var repository = new GitRepository(new GitCli(options, NullLogger<GitCli>.Instance));
+        var options = Options.Create(new GitImportOptions { TimeoutSeconds = 2, AllowPrivateNetworks = true });
+        var repository = new GitRepository(new GitCli(options, NullLogger<GitCli>.Instance), options);
         var (address, _) = GitAddressRules.Parse($"https://127.0.0.1:{port}/owner/repo.git", []);
         var (checkout, error) = await repository.CloneAsync(address!, null, CancellationToken.None);
         Assert.Null(checkout);

@@ -20,7 +20,7 @@ public static partial class GitAddressRules
         if (value.Length == 0) return (null, "Enter a repository: an https URL or a local path.");
         if (value.Length > 2000) return (null, "The repository address is too long.");
         if (value.StartsWith('-')) return (null, "A repository address cannot start with '-'.");
-        if (value.Contains("::")) return (null, "Transport helpers such as ext:: are not allowed. Use an https URL.");
+        if (TransportHelper().IsMatch(value)) return (null, "Transport helpers such as ext:: are not allowed. Use an https URL.");
         if (value.Any(char.IsControl) || value.Any(char.IsWhiteSpace)) return (null, "The repository address cannot contain spaces or control characters.");
 
         if (value.StartsWith('/')) return ParseLocal(value, localRoots);
@@ -137,6 +137,10 @@ public static partial class GitAddressRules
         var joined = string.Join('/', parts);
         return joined.Length > 500 ? (null, "The sub-folder path is too long.") : (joined, null);
     }
+
+    /// <summary>git's "&lt;transport&gt;::&lt;address&gt;" syntax (ext::, fd::, any remote helper).</summary>
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9+.\-]*::")]
+    private static partial Regex TransportHelper();
 
     [GeneratedRegex(@"^[A-Za-z0-9._/\-+]+$")]
     private static partial Regex BranchPattern();

@@ -23,6 +23,8 @@ public sealed class GitCli(IOptions<GitImportOptions> options, ILogger<GitCli> l
     [
         "core.hooksPath=/dev/null", "core.symlinks=false", "core.fsmonitor=false", "credential.helper=",
         "submodule.recurse=false", "transfer.fsckObjects=true", "protocol.version=2", "advice.detachedHead=false",
+        // A redirect could lead to a host the address check refused (e.g. the cloud metadata endpoint).
+        "http.followRedirects=false",
     ];
 
     public TimeSpan Timeout => TimeSpan.FromSeconds(Math.Max(1, options.Value.TimeoutSeconds));

@@ -21,6 +21,10 @@ public sealed class GitImportOptions
     /// <summary>Interrupted syncs (restart, crash) are retried this many times before the source is marked failed.</summary>
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>Allow https repositories on loopback/private/link-local addresses (off: users could otherwise make the
+    /// server fetch from its own network). For self-hosted setups with an internal Git server.</summary>
+    public bool AllowPrivateNetworks { get; set; }
+
     /// <summary>The git executable (on PATH by default).</summary>
     public string GitExecutable { get; set; } = "git";
 

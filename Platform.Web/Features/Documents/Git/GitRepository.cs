@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Options;
 
 namespace Platform.Web.Features.Documents.Git;
 
@@ -77,13 +78,19 @@ public sealed class GitCheckout(GitCli git, string folder, string commit, string
 }
 
 /// <summary>The git operations of Git import: check a repository and branch exist, and shallow-clone them.</summary>
-public sealed class GitRepository(GitCli git)
+public sealed class GitRepository(GitCli git, IOptions<GitImportOptions> options)
 {
+    /// <summary>Null when git may contact the repository's host (see <see cref="HostGuard"/>).</summary>
+    private async Task<string?> CheckHostAsync(GitAddress address, CancellationToken ct) =>
+        address.IsLocal || options.Value.AllowPrivateNetworks ? null
+            : await HostGuard.CheckAsync(new Uri(address.CloneUrl).Host, ct);
+
     private static string TempRoot => Path.Combine(Path.GetTempPath(), "platform-git");
 
     /// <summary>Asks the remote (ls-remote, no clone) for the branch, or its default branch when none is given.</summary>
     public async Task<(string? Branch, string? Error)> ProbeAsync(GitAddress address, string? branch, CancellationToken ct)
     {
+        if (await CheckHostAsync(address, ct) is { } refused) return (null, refused);
         var output = new MemoryStream();
         List<string> args = ["ls-remote", "--symref", "--", address.CloneUrl, "HEAD"];
         if (branch is not null) args.Add("refs/heads/" + branch);
@@ -102,6 +109,7 @@ public sealed class GitRepository(GitCli git)
     /// <summary>`clone --depth 1 --single-branch --no-tags --no-checkout` into a fresh temp folder.</summary>
     public async Task<(GitCheckout? Checkout, string? Error)> CloneAsync(GitAddress address, string? branch, CancellationToken ct)
     {
+        if (await CheckHostAsync(address, ct) is { } refused) return (null, refused);
         var folder = Path.Combine(TempRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(TempRoot);
         try
