@@ -105,7 +105,11 @@ public sealed class DocumentProcessor(
                 if (!await ReportAsync(workspaceId, documentId, DocumentStatus.Processing, progress, null, ct)) return; // deleted meanwhile
             }
 
-            if (!await StoreAsync(workspaceId, documentId, document.ContentHash, chunks, model, ct)) return;
+            if (!await StoreAsync(workspaceId, documentId, document.ContentHash, chunks, model, ct))
+            {
+                await ReleaseReplacedAsync(workspaceId, documentId, ct);
+                return;
+            }
             signals.Publish(new DocumentChange(workspaceId, documentId, DocumentStatus.Ready, 100, null));
         }
         catch (EmbeddingFailedException e) when (e.Transient)
@@ -167,6 +171,17 @@ public sealed class DocumentProcessor(
         }
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>The content was replaced while this worker embedded the old one: drop the lease its progress reports
+    /// kept extending, so the queued new content is claimed right away instead of after the lease.</summary>
+    private async Task ReleaseReplacedAsync(Guid workspaceId, Guid documentId, CancellationToken ct)
+    {
+        await using var db = await tenants.OpenAsync(workspaceId, null, ct);
+        await db.Documents.Where(d => d.Id == documentId && d.Status == DocumentStatus.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct);
+        await db.CommitAsync(ct);
+        logger.LogInformation("Document {DocumentId} changed while it was processed; its new content is next", documentId);
     }
 
     /// <summary>Saves progress and extends the lease. False when the document no longer exists.</summary>
