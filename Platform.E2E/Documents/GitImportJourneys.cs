@@ -116,5 +116,13 @@ public class GitImportJourneys(GitImportApp git, Browser browser)
         await Assertions.Expect(page.Locator("[data-testid=git-run-removed]").First).ToHaveTextAsync("0");
         await Assertions.Expect(page.Locator("[data-testid=git-run-unchanged]").First).ToHaveTextAsync("1");
         await Browser.ScreenshotAsync(page, "git-5-history");
+
+        // An imported document opens like any other, naming its source and repository path.
+        await page.Locator("[data-testid=git-history-close]").ClickAsync();
+        await page.Locator(".mud-tab", new() { HasText = "Documents" }).ClickAsync();
+        await page.Locator("[data-testid=documents-table] a", new() { HasText = "Incidents" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=document-text]")).ToContainTextAsync("postmortem", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("[data-testid=document-meta]")).ToContainTextAsync("handbook: docs/incidents.md");
+        await Browser.ScreenshotAsync(page, "git-6-document");
     }
 }
