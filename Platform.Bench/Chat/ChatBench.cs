@@ -10,7 +10,7 @@ using Npgsql;
 using Platform.Data;
 using Platform.Data.Tenancy;
 using Platform.Data.Tenant.Entities;
-using Platform.Tests.Chat;
+using Platform.Tests.Infrastructure;
 using Platform.Web.Ai;
 using Platform.Web.Features.Chat;
 using Platform.Web.Features.Chat.Components;
@@ -42,7 +42,7 @@ public sealed class ChatBench : IBenchmark
         await ExecuteAsync($"CREATE DATABASE \"{database}\"");
         try
         {
-            await using var mock = await MockOpenAiServer.StartAsync();
+            await using var mock = await OpenAiProtocolServer.StartAsync();
             await using var services = Build(database);
             await services.GetRequiredService<DatabaseMigrator>().MigrateAllAsync();
             var worker = services.GetRequiredService<GenerationWorker>();
@@ -65,15 +65,15 @@ public sealed class ChatBench : IBenchmark
 
     /// <summary>App-added TTFT = first token at the subscriber − the mock's first byte; plus, for context, the
     /// whole path from "send" (save question, retrieval, prompt) to the request reaching the mock.</summary>
-    private static async Task TimeToFirstTokenAsync(ServiceProvider services, MockOpenAiServer mock, ChatActor actor, int n, BenchReport report)
+    private static async Task TimeToFirstTokenAsync(ServiceProvider services, OpenAiProtocolServer mock, ChatActor actor, int n, BenchReport report)
     {
         var conversation = services.GetRequiredService<ChatConversation>();
         var registry = services.GetRequiredService<GenerationRegistry>();
         var firstByte = new ConcurrentDictionary<string, long>();
         var arrived = new ConcurrentDictionary<string, long>();
-        mock.OnFirstByte = (body, ts) => firstByte[Tag(body)] = ts;
-        mock.OnRequest = body => { arrived[Tag(body)] = Stopwatch.GetTimestamp(); return Task.CompletedTask; };
-        mock.Streaming = _ => new MockReply { Tokens = Tokens(30) };
+        mock.OnFirstByte = (r, ts) => firstByte[Tag(r.Body)] = ts;
+        mock.OnRequest = r => { arrived[Tag(r.Body)] = Stopwatch.GetTimestamp(); return Task.CompletedTask; };
+        mock.ChatStream = _ => new OpenAiReply { Tokens = Tokens(30) };
 
         var appAdded = new List<double>();
         var beforeCall = new List<double>();
@@ -114,12 +114,12 @@ public sealed class ChatBench : IBenchmark
     }
 
     /// <summary>A subscriber with the page's coalescer (50 ms) counts its renders for a fast stream.</summary>
-    private static async Task RenderBatchesAsync(ServiceProvider services, MockOpenAiServer mock, ChatActor actor, BenchReport report)
+    private static async Task RenderBatchesAsync(ServiceProvider services, OpenAiProtocolServer mock, ChatActor actor, BenchReport report)
     {
         const int tokens = 400;
         var conversation = services.GetRequiredService<ChatConversation>();
         var registry = services.GetRequiredService<GenerationRegistry>();
-        mock.Streaming = _ => new MockReply { Tokens = Tokens(tokens), TokenDelay = TimeSpan.FromMilliseconds(1) };
+        mock.ChatStream = _ => new OpenAiReply { Tokens = Tokens(tokens), TokenDelay = TimeSpan.FromMilliseconds(1) };
         var sent = await conversation.SendAsync(actor, null, "Render batches please");
         var hub = registry.Find(actor.WorkspaceId, sent.Value.AssistantId)!;
         var coalescer = new RenderCoalescer(() => Task.CompletedTask, RenderCoalescer.Default);
@@ -132,14 +132,14 @@ public sealed class ChatBench : IBenchmark
     }
 
     /// <summary>50 chats streaming at once: how far behind the provider the subscribers end up.</summary>
-    private static async Task ConcurrentAsync(ServiceProvider services, MockOpenAiServer mock, ChatActor actor, int n, BenchReport report)
+    private static async Task ConcurrentAsync(ServiceProvider services, OpenAiProtocolServer mock, ChatActor actor, int n, BenchReport report)
     {
         const int tokens = 200;
         var conversation = services.GetRequiredService<ChatConversation>();
         var registry = services.GetRequiredService<GenerationRegistry>();
         var lastWritten = new ConcurrentDictionary<string, long>();
-        mock.OnToken = (body, index, ts) => { if (index == tokens - 1) lastWritten[ConcurrentTag(body)] = ts; };
-        mock.Streaming = _ => new MockReply { Tokens = [.. Tokens(tokens - 1), "END"], TokenDelay = TimeSpan.FromMilliseconds(5) };
+        mock.OnToken = (r, index, ts) => { if (index == tokens - 1) lastWritten[ConcurrentTag(r.Body)] = ts; };
+        mock.ChatStream = _ => new OpenAiReply { Tokens = [.. Tokens(tokens - 1), "END"], TokenDelay = TimeSpan.FromMilliseconds(5) };
         mock.OnFirstByte = null;
 
         var clock = Stopwatch.StartNew();

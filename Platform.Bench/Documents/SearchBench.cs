@@ -12,7 +12,7 @@ using Platform.Web.Features.Documents.Search;
 namespace Platform.Bench.Documents;
 
 /// <summary>
-/// `./platform bench search [--chunks N] [--workspaces N] [--queries N]`: a generated corpus (one large workspace,
+/// `./platform bench search [--chunks N] [--workspaces N] [--queries N] [--ann-only] [--keep]`: a generated corpus (one large workspace,
 /// many small ones) in a throw-away database, loaded through the app's own COPY path and embedded with the built-in
 /// embedder; then, side by side on the same data: hybrid search vs the seed's hybrid SQL, HNSW recall@10 vs exact,
 /// full-text with RLS on vs off, small-workspace top-k, COPY vs EF SaveChanges, vector vs halfvec index.
@@ -39,7 +39,7 @@ public sealed class SearchBench : IBenchmark
         await ExecAsync(With(Owner, "postgres"), $"CREATE DATABASE \"{database}\"");
         try
         {
-            await RunOnAsync(database, chunks, workspaces, queries, report);
+            await RunOnAsync(database, chunks, workspaces, queries, args.Contains("--ann-only"), report);
         }
         finally
         {
@@ -49,7 +49,7 @@ public sealed class SearchBench : IBenchmark
         }
     }
 
-    private static async Task RunOnAsync(string database, int totalChunks, int workspaceCount, int queryCount, BenchReport report)
+    private static async Task RunOnAsync(string database, int totalChunks, int workspaceCount, int queryCount, bool annOnly, BenchReport report)
     {
         var owner = With(Owner, database);
         var app = With(App, database);
@@ -72,7 +72,7 @@ public sealed class SearchBench : IBenchmark
         // ---- ingestion: COPY vs EF AddRange + SaveChanges on the same rows (embedding excluded from both timings)
         var sample = corpus.Chunks(5_000).ToList();
         var copyRate = await CopyRateAsync(appSource, sample);
-        var efRate = await EfRateAsync(app, sample);
+        var efRate = await EfRateAsync(appSource, sample);
         report.Note($"ingestion: COPY {copyRate:N0} chunks/s, EF SaveChanges {efRate:N0} chunks/s");
         report.Target("ingest_copy_vs_savechanges", copyRate / efRate, ">=2", copyRate / efRate >= 2);
 
@@ -99,8 +99,17 @@ public sealed class SearchBench : IBenchmark
         var halfP50 = await LatencyAsync(appSource, large, vectors, HalfvecOrder);
         report.Note($"vector  HNSW: built in {fullBuild.TotalSeconds:0.0}s, {fullSize / 1048576.0:0.0} MB, recall@10 {fullRecall:0.000}, top-10 p50 {fullP50:0.00} ms");
         report.Note($"halfvec HNSW: built in {halfBuild.TotalSeconds:0.0}s, {halfSize / 1048576.0:0.0} MB, recall@10 {halfRecall:0.000}, top-10 p50 {halfP50:0.00} ms " +
-                    $"(the app's; ef_search {HybridKnowledgeSearch.EfSearch}, iterative scan, 40 candidates re-ranked at full precision; recall loss vs vector {fullRecall - halfRecall:0.000})");
+                    $"(the app's; ef_search {HybridSearchQuery.EfSearch}, iterative scan, 40 candidates re-ranked at full precision; recall loss vs vector {fullRecall - halfRecall:0.000})");
         report.Target("hnsw_recall_at_10", halfRecall, ">=0.95", halfRecall >= 0.95);
+
+        // How recall and latency move with the candidate list, so the app's setting is a measured choice.
+        foreach (var ef in new[] { 100, 200, 400, 800 }.Where(ef => ef != HybridSearchQuery.EfSearch))
+        {
+            var recall = await RecallAsync(appSource, large, vectors, exact, HalfvecOrder, ef);
+            var p50 = await LatencyAsync(appSource, large, vectors, HalfvecOrder, ef);
+            report.Note($"halfvec HNSW at ef_search {ef}: recall@10 {recall:0.000}, top-10 p50 {p50:0.00} ms");
+        }
+        if (annOnly) return;
 
         // ---- hybrid: ours vs the seed's SQL, same workspace, same queries, both under RLS as the app role
         var ours = new List<double>();
@@ -200,11 +209,13 @@ public sealed class SearchBench : IBenchmark
         return sample.Count / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<double> EfRateAsync(string app, List<NewChunk> sample)
+    private static async Task<double> EfRateAsync(NpgsqlDataSource source, List<NewChunk> sample)
     {
         var ws = Guid.CreateVersion7();
-        await using var factory = new TenantDbFactoryForBench(app);
-        await using var db = await factory.OpenAsync(ws);
+        // The app's own context and tenant interceptor, on the bench database named explicitly (there is no main
+        // database here to resolve a workspace's placement from).
+        await using var db = TenantDbFactory.Create(source, DbSession.ForWorkspace(ws));
+        await db.Database.BeginTransactionAsync();
         var document = new Document { Title = "ef", Status = DocumentStatus.Ready };
         db.Documents.Add(document);
         await db.SaveChangesAsync();
@@ -221,11 +232,13 @@ public sealed class SearchBench : IBenchmark
 
     // ------------------------------------------------------------------------------------------ queries
 
+    /// <summary>The app's whole search path (keyword relaxation and exact fallback included) after embedding.</summary>
     private static async Task OursAsync(NpgsqlDataSource source, Guid ws, string query, float[] vector)
     {
         await using var connection = await source.OpenConnectionAsync();
         await using var tx = await TenantSessionInterceptor.BeginAsync(connection, DbSession.ForWorkspace(ws));
-        var rows = await HybridKnowledgeSearch.RunAsync(connection, tx, ws, query, vector, HashingEmbeddingGenerator.ModelId, K, null, exact: false, default);
+        var rows = await HybridKnowledgeSearch.SearchOnAsync(connection, tx,
+            new HybridSearchQuery(ws, query, vector, HashingEmbeddingGenerator.ModelId, K, null));
         if (rows.Count < K) throw new InvalidOperationException($"hybrid returned {rows.Count} rows");
         await tx.CommitAsync();
     }
@@ -263,11 +276,7 @@ public sealed class SearchBench : IBenchmark
     {
         await using var connection = await source.OpenConnectionAsync();
         await using var tx = await TenantSessionInterceptor.BeginAsync(connection, DbSession.ForWorkspace(ws));
-        await using (var set = new NpgsqlCommand("SELECT set_config('app.search_query', replace(plainto_tsquery('english', @q)::text, ' & ', ' | '), true)", connection, tx))
-        {
-            set.Parameters.AddWithValue("q", query);
-            await set.ExecuteNonQueryAsync();
-        }
+        await KeywordQuery.RequireAllAsync(connection, tx, query, default);
         // RLS off: the owner, with FORCE lifted, states both conditions itself; RLS on: the policy adds them.
         var sql = $"""
             SELECT chunk_id, ts_rank_cd(search_vector, tenant.current_search_query(), 1) AS score
@@ -281,13 +290,14 @@ public sealed class SearchBench : IBenchmark
         while (await reader.ReadAsync()) { }
     }
 
-    private static async Task<List<Guid>> VectorTopAsync(NpgsqlDataSource source, Guid ws, float[] vector, string distance, bool exactScan)
+    private static async Task<List<Guid>> VectorTopAsync(NpgsqlDataSource source, Guid ws, float[] vector, string distance, bool exactScan,
+        int efSearch = HybridSearchQuery.EfSearch)
     {
         await using var connection = await source.OpenConnectionAsync();
         await using var tx = await TenantSessionInterceptor.BeginAsync(connection, DbSession.ForWorkspace(ws));
         await using (var set = new NpgsqlCommand(exactScan
             ? "SELECT set_config('enable_indexscan', 'off', true), set_config('enable_bitmapscan', 'off', true)"
-            : $"SELECT set_config('hnsw.ef_search', '{HybridKnowledgeSearch.EfSearch}', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", connection, tx))
+            : $"SELECT set_config('hnsw.ef_search', '{efSearch}', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", connection, tx))
             await set.ExecuteNonQueryAsync();
         // As the app does: over-fetch 40 candidates in index order, then rank them by full-precision distance.
         await using var cmd = new NpgsqlCommand(
@@ -310,21 +320,23 @@ public sealed class SearchBench : IBenchmark
         return approx.Count >= K ? approx : await VectorTopAsync(source, ws, vector, "c.embedding <=> @v", exactScan: true);
     }
 
-    private static async Task<double> RecallAsync(NpgsqlDataSource source, Guid ws, List<float[]> vectors, List<List<Guid>> exact, string distance)
+    private static async Task<double> RecallAsync(NpgsqlDataSource source, Guid ws, List<float[]> vectors, List<List<Guid>> exact, string distance,
+        int efSearch = HybridSearchQuery.EfSearch)
     {
         var sum = 0.0;
         for (var i = 0; i < vectors.Count; i++)
         {
-            var got = await VectorTopAsync(source, ws, vectors[i], distance, exactScan: false);
+            var got = await VectorTopAsync(source, ws, vectors[i], distance, exactScan: false, efSearch);
             sum += got.Intersect(exact[i]).Count() / (double)Math.Max(1, exact[i].Count);
         }
         return sum / vectors.Count;
     }
 
-    private static async Task<double> LatencyAsync(NpgsqlDataSource source, Guid ws, List<float[]> vectors, string distance)
+    private static async Task<double> LatencyAsync(NpgsqlDataSource source, Guid ws, List<float[]> vectors, string distance,
+        int efSearch = HybridSearchQuery.EfSearch)
     {
         var times = new List<double>();
-        foreach (var v in vectors) times.Add(await TimeAsync(() => VectorTopAsync(source, ws, v, distance, exactScan: false)));
+        foreach (var v in vectors) times.Add(await TimeAsync(() => VectorTopAsync(source, ws, v, distance, exactScan: false, efSearch)));
         return P(times, 50);
     }
 
@@ -385,25 +397,5 @@ public sealed class SearchBench : IBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : fallback;
-    }
-
-    /// <summary>The app's TenantDbFactory in Local mode on the bench database (no main database needed there).</summary>
-    private sealed class TenantDbFactoryForBench(string connectionString) : IAsyncDisposable
-    {
-        private readonly DataSourceRegistry _sources = new();
-        private TenantDbFactory? _factory;
-
-        public ValueTask DisposeAsync() => _sources.DisposeAsync();
-
-        private static TenantDbFactory Create(string cs, DataSourceRegistry sources)
-        {
-            var options = Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { Mode = PlatformMode.Local, Main = cs });
-            var resolver = new TenantConnectionResolver(options, new MainDbFactory(options, sources),
-                new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
-            return new TenantDbFactory(resolver, sources);
-        }
-
-        public Task<Platform.Data.Tenant.TenantDbContext> OpenAsync(Guid workspaceId) =>
-            (_factory ??= Create(connectionString, _sources)).OpenAsync(workspaceId);
     }
 }

@@ -1,3 +1,4 @@
+using Npgsql;
 using Platform.Data.Tenant;
 
 namespace Platform.Data.Tenancy;
@@ -28,6 +29,9 @@ public sealed class TenantDbFactory(TenantConnectionResolver resolver, DataSourc
     }
 
     /// <summary>A context on an explicit connection string (the migrator, data moves, tests).</summary>
-    public TenantDbContext Create(string connectionString, DbSession session) =>
-        new(DbContextOptionsFactory.Tenant(sources.Get(connectionString))) { Session = session };
+    public TenantDbContext Create(string connectionString, DbSession session) => Create(sources.Get(connectionString), session);
+
+    /// <summary>A context on a pool the caller owns (benchmarks on a throw-away database with no main store).</summary>
+    public static TenantDbContext Create(NpgsqlDataSource source, DbSession session) =>
+        new(DbContextOptionsFactory.Tenant(source)) { Session = session };
 }

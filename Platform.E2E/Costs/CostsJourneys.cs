@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 using Platform.E2E.Infrastructure;
-using Platform.Tests.Chat;
+using Platform.Tests.Infrastructure;
 
 namespace Platform.E2E.Costs;
 
@@ -9,13 +9,13 @@ namespace Platform.E2E.Costs;
 public sealed class CostsApp : IAsyncLifetime
 {
     public AppServer Server { get; } = new();
-    public MockOpenAiServer Provider { get; private set; } = default!;
+    public OpenAiProtocolServer Provider { get; private set; } = default!;
 
     public async Task InitializeAsync()
     {
-        Provider = await MockOpenAiServer.StartAsync();
+        Provider = await OpenAiProtocolServer.StartAsync();
         // 2,000 in + 400 out at gpt-4o prices = $0.009 per answer (titles and suggestions add a little).
-        Provider.Streaming = _ => new MockReply { Tokens = ["Leave", " is", " 28", " days", "."], PromptTokens = 2000, CompletionTokens = 400 };
+        Provider.ChatStream = _ => new OpenAiReply { Tokens = ["Leave", " is", " 28", " days", "."], PromptTokens = 2000, CompletionTokens = 400 };
         Server.Environment_["Ai__Chat__BaseUrl"] = Provider.BaseUrl;
         Server.Environment_["Ai__Chat__Model"] = "gpt-4o";
         Server.Environment_["Ai__Chat__ApiKey"] = "sk-test";

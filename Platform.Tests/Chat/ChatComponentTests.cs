@@ -144,4 +144,26 @@ public class ChatComponentTests
         composer.Find("[data-testid=pending-attachments] .mud-chip-close-button").Click();
         Assert.Equal(documentId, removed?.DocumentId);
     }
+
+    [Fact]
+    public async Task A_refused_edit_keeps_the_edit_box_open_with_the_text_and_an_accepted_one_closes_it()
+    {
+        await using var ctx = Context(new GenerationRegistry());
+        var accept = false;
+        var sent = new List<string>();
+        var cut = ctx.Render<MessageList>(p => p
+            .Add(x => x.View, View(Message("user", "Question?"), Message("assistant", "Answer.")))
+            .Add(x => x.WorkspaceId, Workspace)
+            .Add(x => x.OnEdit, edit => { sent.Add(edit.Text); return Task.FromResult(accept); }));
+
+        await cut.InvokeAsync(() => cut.Find("[data-role=user] [data-testid=edit]").Click());
+        cut.Find("[data-testid=edit-text]").Input("A better question?");
+        await cut.InvokeAsync(() => cut.Find("[data-testid=edit-save]").Click());
+        Assert.Equal(["A better question?"], sent);
+        Assert.Equal("A better question?", cut.Find("[data-testid=edit-text]").GetAttribute("value"));
+
+        accept = true;
+        await cut.InvokeAsync(() => cut.Find("[data-testid=edit-save]").Click());
+        Assert.Empty(cut.FindAll("[data-testid=edit-text]"));
+    }
 }

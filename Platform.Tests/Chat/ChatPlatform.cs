@@ -14,13 +14,26 @@ using Platform.Web.Features.Chat.Engine;
 namespace Platform.Tests.Chat;
 
 /// <summary>The platform on real PostgreSQL with the chat feature and its background worker running. AI
-/// settings point each workspace wherever a test says (a <see cref="MockOpenAiServer"/>, or offline).</summary>
-public sealed class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsyncLifetime
+/// settings point each workspace wherever a test says (a <see cref="OpenAiProtocolServer"/>, or offline).</summary>
+public class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsyncLifetime
 {
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await InitializeAsync();
+        await StartBackgroundAsync();
+    }
+
+    /// <summary>Derived fixtures start their own background services here (after the migrations).</summary>
+    protected virtual Task StartBackgroundAsync() => Task.CompletedTask;
+
+    /// <summary>Derived fixtures stop them here: after the chat worker (its last answers still record usage).</summary>
+    protected virtual Task StopBackgroundAsync() => Task.CompletedTask;
+
     /// <summary>Stops the worker first: running generations write themselves down before the databases go.</summary>
     async Task IAsyncLifetime.DisposeAsync()
     {
         if (Volatile.Read(ref _started) == 1) await Services.GetRequiredService<GenerationWorker>().StopAsync(CancellationToken.None);
+        await StopBackgroundAsync();
         // Close the pools now and wait until their backends have really exited: DROP DATABASE … WITH (FORCE)
         // cannot terminate the runtime role's backends, and a just-closed one lingers for a moment.
         await Services.GetRequiredService<DataSourceRegistry>().DisposeAsync();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Data.Tenant.Entities;
+using Platform.Tests.Infrastructure;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
 using Platform.Web.Features.Chat;
@@ -9,9 +10,9 @@ namespace Platform.Tests.Chat;
 /// <summary>The generation engine against a real OpenAI-protocol server on 127.0.0.1 and real PostgreSQL.</summary>
 public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform>, IAsyncLifetime
 {
-    private MockOpenAiServer _server = null!;
+    private OpenAiProtocolServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await MockOpenAiServer.StartAsync();
+    public async Task InitializeAsync() => _server = await OpenAiProtocolServer.StartAsync();
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private AiEndpoint Endpoint => new(_server.BaseUrl, "sk-test", "mock-model");
@@ -21,8 +22,9 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
     {
         var actor = await platform.WorkspaceAsync(Endpoint);
         string? seenAtCall = null;
-        _server.OnRequest = async _ =>
+        _server.OnRequest = async request =>
         {
+            if (!request.Stream) return; // the answer's call, not the title's or the suggestions'
             // Runs inside the provider call: the question must already be in the database.
             await using var db = await platform.Tenants.OpenAsync(actor.WorkspaceId, actor.UserId);
             seenAtCall = await db.Messages.Where(m => m.Role == "user").Select(m => m.Content).SingleOrDefaultAsync();
@@ -41,7 +43,7 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
         Assert.NotNull(answer.FirstTokenMs);
         Assert.Contains("28 days of paid leave", answer.Citations);
 
-        var prompt = _server.Bodies.First(b => b.Contains("\"stream\":true"));
+        var prompt = _server.Requests.First(r => r.Stream).Body;
         Assert.Contains("untrusted", prompt);
         Assert.Contains("28 days of paid leave", prompt);
 
@@ -58,8 +60,8 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
     public async Task The_streaming_answer_is_flushed_to_the_database_while_it_streams()
     {
         var actor = await platform.WorkspaceAsync(Endpoint);
-        var reply = new MockReply { Tokens = ["One", " two", " three", " four"], HoldAfter = 3 };
-        _server.Streaming = _ => reply;
+        var reply = new OpenAiReply { Tokens = ["One", " two", " three", " four"], HoldAfter = 3 };
+        _server.ChatStream = _ => reply;
 
         var sent = await platform.Conversation.SendAsync(actor, null, "Count for me");
         var partial = await platform.WaitForAsync(actor, sent.Value.AssistantId, m => m.Content == "One two three");
@@ -74,8 +76,8 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
     public async Task A_subscriber_joining_mid_stream_sees_everything_so_far()
     {
         var actor = await platform.WorkspaceAsync(Endpoint);
-        var reply = new MockReply { Tokens = ["Alpha", " beta", " gamma"], HoldAfter = 2 };
-        _server.Streaming = _ => reply;
+        var reply = new OpenAiReply { Tokens = ["Alpha", " beta", " gamma"], HoldAfter = 2 };
+        _server.ChatStream = _ => reply;
         var sent = await platform.Conversation.SendAsync(actor, null, "Greek letters");
         var registry = platform.Get<Platform.Web.Features.Chat.Engine.GenerationRegistry>();
         var hub = registry.Find(actor.WorkspaceId, sent.Value.AssistantId)!;
@@ -96,7 +98,7 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
     public async Task Stop_keeps_the_partial_answer_as_cancelled()
     {
         var actor = await platform.WorkspaceAsync(Endpoint);
-        _server.Streaming = _ => new MockReply { Tokens = ["Partial", " answer", " never", " finished"], HoldAfter = 2 };
+        _server.ChatStream = _ => new OpenAiReply { Tokens = ["Partial", " answer", " never", " finished"], HoldAfter = 2 };
         var sent = await platform.Conversation.SendAsync(actor, null, "Tell me a long story");
         var hub = platform.Get<Platform.Web.Features.Chat.Engine.GenerationRegistry>().Find(actor.WorkspaceId, sent.Value.AssistantId)!;
         await ChatPlatform.EventuallyAsync(() => hub.Snapshot().Text == "Partial answer");
@@ -110,7 +112,7 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
         Assert.Equal("cancelled", view!.GenerationStatus);
 
         // The chat is usable again at once.
-        _server.Streaming = _ => new MockReply();
+        _server.ChatStream = _ => new OpenAiReply();
         Assert.True((await platform.Conversation.SendAsync(actor, sent.Value.ChatId, "Shorter please")).Ok);
     }
 
@@ -118,11 +120,11 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
     public async Task Regenerate_adds_a_version_and_versions_are_switchable()
     {
         var actor = await platform.WorkspaceAsync(Endpoint);
-        _server.Streaming = _ => new MockReply { Tokens = ["First", " answer"] };
+        _server.ChatStream = _ => new OpenAiReply { Tokens = ["First", " answer"] };
         var sent = await platform.Conversation.SendAsync(actor, null, "Question?");
         await platform.WaitForAsync(actor, sent.Value.AssistantId, m => m.Status == MessageStatus.Complete);
 
-        _server.Streaming = _ => new MockReply { Tokens = ["Second", " answer"] };
+        _server.ChatStream = _ => new OpenAiReply { Tokens = ["Second", " answer"] };
         var again = await platform.Conversation.RegenerateAsync(actor, sent.Value.AssistantId);
         Assert.True(again.Ok, again.Error);
         await platform.WaitForAsync(actor, again.Value.AssistantId, m => m.Status == MessageStatus.Complete);
@@ -142,7 +144,7 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
     public async Task Editing_a_question_branches_and_keeps_the_previous_version()
     {
         var actor = await platform.WorkspaceAsync(Endpoint);
-        _server.Streaming = body => new MockReply { Tokens = [body.Contains("edited") ? "Edited answer" : "Original answer"] };
+        _server.ChatStream = request => new OpenAiReply { Tokens = [request.Body.Contains("edited") ? "Edited answer" : "Original answer"] };
         var first = await platform.Conversation.SendAsync(actor, null, "Original question");
         await platform.WaitForAsync(actor, first.Value.AssistantId, m => m.Status == MessageStatus.Complete);
         var second = await platform.Conversation.SendAsync(actor, first.Value.ChatId, "Follow-up");
@@ -175,7 +177,7 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
     public async Task Provider_errors_become_clear_messages_and_retry_works(int status, string? retryAfter, string kind)
     {
         var actor = await platform.WorkspaceAsync(Endpoint);
-        _server.Streaming = _ => new MockReply { ErrorStatus = status, RetryAfter = retryAfter };
+        _server.ChatStream = _ => new OpenAiReply { ErrorStatus = status, RetryAfter = retryAfter };
         var sent = await platform.Conversation.SendAsync(actor, null, "Anything?");
         var failed = await platform.WaitForAsync(actor, sent.Value.AssistantId, m => m.Status == MessageStatus.Failed);
         Assert.Equal(kind, failed.ErrorKind);
@@ -187,7 +189,7 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
         }
         Assert.Contains(platform.Usage.For(actor.WorkspaceId), u => u is { Operation: "answer", Success: false });
 
-        _server.Streaming = _ => new MockReply();
+        _server.ChatStream = _ => new OpenAiReply();
         var retry = await platform.Conversation.RegenerateAsync(actor, sent.Value.AssistantId);
         Assert.True(retry.Ok, retry.Error);
         await platform.WaitForAsync(actor, retry.Value.AssistantId, m => m.Status == MessageStatus.Complete);
@@ -198,8 +200,8 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
     {
         var actor = await platform.WorkspaceAsync(Endpoint);
         // The cut comes once the client has the tokens (an abort can otherwise discard unread bytes).
-        var reply = new MockReply { Tokens = ["Half", " an", " answer"], HoldAfter = 3, CutAfterTokens = true };
-        _server.Streaming = _ => reply;
+        var reply = new OpenAiReply { Tokens = ["Half", " an", " answer"], HoldAfter = 3, CutAfterTokens = true };
+        _server.ChatStream = _ => reply;
         var sent = await platform.Conversation.SendAsync(actor, null, "Go");
         var hub = platform.Get<Platform.Web.Features.Chat.Engine.GenerationRegistry>().Find(actor.WorkspaceId, sent.Value.AssistantId)!;
         await ChatPlatform.EventuallyAsync(() => hub.Snapshot().Text == "Half an answer");
@@ -225,7 +227,7 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
         var actor = await platform.WorkspaceAsync(Endpoint);
         Assert.Equal("Write a message first.", (await platform.Conversation.SendAsync(actor, null, "   ")).Error);
         Assert.Contains("at most", (await platform.Conversation.SendAsync(actor, null, new string('x', 40_000))).Error);
-        Assert.Equal(0, _server.Requests);
+        Assert.Empty(_server.Requests);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Platform.Data.Tenant.Entities;
+using Platform.Tests.Infrastructure;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
 using Platform.Web.Features.Chat;
@@ -9,9 +10,9 @@ namespace Platform.Tests.Chat;
 /// next answer (against a real OpenAI-protocol server and real PostgreSQL).</summary>
 public class ModelPickerTests(ChatPlatform platform) : IClassFixture<ChatPlatform>, IAsyncLifetime
 {
-    private MockOpenAiServer _server = null!;
+    private OpenAiProtocolServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await MockOpenAiServer.StartAsync();
+    public async Task InitializeAsync() => _server = await OpenAiProtocolServer.StartAsync();
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private AiEndpoint Endpoint => new(_server.BaseUrl, "sk-test", "mock-model");

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Data.Tenant.Entities;
+using Platform.Tests.Infrastructure;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
 using Platform.Web.Features.Chat;
@@ -10,9 +11,9 @@ namespace Platform.Tests.Chat;
 /// <summary>Nothing is lost when the worker dies or the server stops mid-answer.</summary>
 public class RecoveryTests(ChatPlatform platform) : IClassFixture<ChatPlatform>, IAsyncLifetime
 {
-    private MockOpenAiServer _server = null!;
+    private OpenAiProtocolServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await MockOpenAiServer.StartAsync();
+    public async Task InitializeAsync() => _server = await OpenAiProtocolServer.StartAsync();
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
@@ -21,8 +22,8 @@ public class RecoveryTests(ChatPlatform platform) : IClassFixture<ChatPlatform>,
         var actor = await platform.WorkspaceAsync(new AiEndpoint(_server.BaseUrl, "k", "mock-model"));
         // Instance A streams, flushes what it has, then goes silent for good (no flush, no heartbeat, no end):
         // from the database's point of view, a killed process.
-        var reply = new MockReply { Tokens = ["Written", " before", " the", " crash"], HoldAfter = 2 };
-        _server.Streaming = _ => reply;
+        var reply = new OpenAiReply { Tokens = ["Written", " before", " the", " crash"], HoldAfter = 2 };
+        _server.ChatStream = _ => reply;
         await using var doomed = platform.CreateInstance(o => { o.FlushInterval = TimeSpan.FromMilliseconds(50); o.StaleAfter = TimeSpan.FromHours(3); });
         await doomed.GetRequiredService<GenerationWorker>().StartAsync(CancellationToken.None);
         var sent = await doomed.GetRequiredService<ChatConversation>().SendAsync(actor, null, "Will this survive?");
@@ -42,7 +43,7 @@ public class RecoveryTests(ChatPlatform platform) : IClassFixture<ChatPlatform>,
 
         // It can be regenerated on the survivor.
         await survivor.GetRequiredService<GenerationWorker>().StartAsync(CancellationToken.None);
-        _server.Streaming = _ => new MockReply { Tokens = ["Survived"] };
+        _server.ChatStream = _ => new OpenAiReply { Tokens = ["Survived"] };
         var again = await survivor.GetRequiredService<ChatConversation>().RegenerateAsync(actor, sent.Value.AssistantId);
         Assert.True(again.Ok, again.Error);
         await platform.WaitForAsync(actor, again.Value.AssistantId, x => x.Status == MessageStatus.Complete);
@@ -54,8 +55,8 @@ public class RecoveryTests(ChatPlatform platform) : IClassFixture<ChatPlatform>,
     public async Task A_live_generation_is_not_swept()
     {
         var actor = await platform.WorkspaceAsync(new AiEndpoint(_server.BaseUrl, "k", "mock-model"));
-        var reply = new MockReply { Tokens = ["Still", " going"], HoldAfter = 1 };
-        _server.Streaming = _ => reply;
+        var reply = new OpenAiReply { Tokens = ["Still", " going"], HoldAfter = 1 };
+        _server.ChatStream = _ => reply;
         var sent = await platform.Conversation.SendAsync(actor, null, "Long one");
         await platform.WaitForAsync(actor, sent.Value.AssistantId, m => m.Content == "Still");
         // Fresh heartbeat, and live in this instance: the sweep leaves it alone.
@@ -68,7 +69,7 @@ public class RecoveryTests(ChatPlatform platform) : IClassFixture<ChatPlatform>,
     public async Task Stopping_the_server_mid_answer_writes_it_down_as_interrupted()
     {
         var actor = await platform.WorkspaceAsync(new AiEndpoint(_server.BaseUrl, "k", "mock-model"));
-        _server.Streaming = _ => new MockReply { Tokens = ["Kept", " text", " lost"], HoldAfter = 2 };
+        _server.ChatStream = _ => new OpenAiReply { Tokens = ["Kept", " text", " lost"], HoldAfter = 2 };
         await using var instance = platform.CreateInstance(_ => { });
         var worker = instance.GetRequiredService<GenerationWorker>();
         await worker.StartAsync(CancellationToken.None);

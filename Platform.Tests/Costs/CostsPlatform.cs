@@ -65,9 +65,14 @@ public sealed class CostsPlatform() : PlatformFixture(PlatformMode.Local), IAsyn
     public Task FlushAsync() => Recorder.FlushAsync(TimeSpan.FromSeconds(30));
 
     /// <summary>Sets a workspace budget directly (the service's permission path is tested separately).</summary>
-    public async Task SetBudgetAsync(Guid workspaceId, decimal? monthly, int[]? thresholds = null, bool warnOnly = false, decimal? daily = null)
+    public Task SetBudgetAsync(Guid workspaceId, decimal? monthly, int[]? thresholds = null, bool warnOnly = false, decimal? daily = null) =>
+        SetBudgetAsync(Main, workspaceId, monthly, thresholds, warnOnly, daily);
+
+    /// <summary>The same for any fixture with the main store (the chat's, with the Costs feature behind it).</summary>
+    public static async Task SetBudgetAsync(MainDbFactory main, Guid workspaceId, decimal? monthly, int[]? thresholds = null,
+        bool warnOnly = false, decimal? daily = null)
     {
-        await using var db = await Main.OpenAsync(DbSession.ForWorkspace(workspaceId));
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId));
         var budget = db.Budgets.FirstOrDefault(b => b.WorkspaceId == workspaceId);
         if (budget is null) db.Budgets.Add(budget = new Budget { WorkspaceId = workspaceId });
         budget.MonthlyLimitUsd = monthly;

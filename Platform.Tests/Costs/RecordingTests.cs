@@ -1,3 +1,4 @@
+using Platform.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -85,7 +86,8 @@ public class RecordingTests(CostsPlatform platform) : IClassFixture<CostsPlatfor
         var (ws, owner) = await platform.CreateWorkspaceAsync();
         var recorder = new CostRecorder();
         var writer = new CostEventWriter(recorder, platform.Store, platform.Get<PriceTable>(), new CostNotifications(),
-            Options.Create(new CostsOptions { FlushInterval = TimeSpan.FromHours(1) }), NullLogger<CostEventWriter>.Instance);
+            Options.Create(new CostsOptions { FlushInterval = TimeSpan.FromHours(1) }), new WorkerHeartbeats(TimeProvider.System),
+            NullLogger<CostEventWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         for (var i = 0; i < 50; i++) recorder.Record(CostsPlatform.Usage(ws, owner));
         await writer.StopAsync(CancellationToken.None); // the hour-long interval never elapsed

@@ -1,5 +1,6 @@
 using Platform.Data.Tenancy;
 using Platform.Web.Ai;
+using Platform.Web.Features.Documents.Search;
 
 namespace Platform.Tests.Documents;
 
@@ -54,6 +55,47 @@ public abstract class HybridSearchTests(DocumentsPlatform platform)
         var filtered = await platform.Search.SearchAsync(ws, owner, "coffee", 5, new KnowledgeFilters(DocumentIds: [one.DocumentId]));
         Assert.Single(filtered);
         Assert.Equal("Parking", filtered[0].DocumentTitle);
+    }
+
+    [Fact]
+    public async Task Chunks_holding_every_word_outrank_one_repeating_a_single_word()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        await platform.AddTextAsync(ws, "Refund form", "# Refunds\n\nTo claim a refund for travel, fill in form R2 within thirty days.");
+        await platform.AddTextAsync(ws, "Refund limits", "# Limits\n\nA travel refund above 500 euros needs the approval of your manager.");
+        await platform.AddTextAsync(ws, "Travel notes", "# Travel\n\nTravel, travel, travel: book travel early, travel light and keep every travel receipt.");
+        await platform.Processor.DrainAsync(ws, CancellationToken.None);
+
+        var hits = await platform.Search.SearchAsync(ws, owner, "travel refund", 2);
+        Assert.Equal(["Refund form", "Refund limits"], hits.Select(p => p.DocumentTitle).Order().ToList());
+        Assert.All(hits, p => Assert.NotNull(p.KeywordScore));
+    }
+
+    [Fact]
+    public async Task When_no_chunk_holds_every_word_any_word_counts()
+    {
+        var (ws, owner) = await SeedAsync();
+        // "coffee" is only in Kitchen, "visitors" only in Parking: the conjunction matches nothing.
+        var hits = await platform.Search.SearchAsync(ws, owner, "coffee visitors", 5);
+        var byKeyword = hits.Where(p => p.KeywordScore is not null).Select(p => p.DocumentTitle).Order().ToList();
+        Assert.Equal(["Kitchen", "Parking"], byKeyword);
+    }
+
+    [Fact]
+    public async Task A_word_found_in_most_chunks_does_not_count_as_keyword_evidence()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        for (var i = 0; i < KeywordQuery.PruneFromChunks + 10; i++)
+            await platform.AddTextAsync(ws, $"Acme note {i}", $"# Note {i}\n\nAcme weekly note number {i} about item{i} and the usual business.");
+        await platform.AddTextAsync(ws, "Zebra", "# Crossings\n\nThe zebra crossing outside reception is repainted in May.");
+        await platform.Processor.DrainAsync(ws, CancellationToken.None);
+
+        // No chunk holds both words. "acme" is in nearly every chunk, so "any word" means only "zebra": ranking
+        // every Acme note by a word they all share would be slow and tell nothing.
+        var hits = await platform.Search.SearchAsync(ws, owner, "acme zebra", 10);
+        Assert.Equal(10, hits.Count);
+        var byKeyword = hits.Where(p => p.KeywordScore is not null).Select(p => p.DocumentTitle).ToList();
+        Assert.Equal(["Zebra"], byKeyword);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Platform.Tests.Infrastructure;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Embeddings;
 
@@ -7,10 +8,23 @@ namespace Platform.Tests.Documents;
 
 public sealed class OpenAiEmbeddingTests : IAsyncLifetime
 {
-    private OpenAiEmbeddingServer _server = null!;
+    private OpenAiProtocolServer _server = null!;
     private readonly RecordingUsage _usage = new();
 
-    public async Task InitializeAsync() => _server = await OpenAiEmbeddingServer.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _server = await OpenAiProtocolServer.StartAsync();
+        // The model name picks how the provider behaves.
+        _server.Embeddings = request => request.Model switch
+        {
+            "down" => OpenAiReply.Error(500, "upstream exploded"),
+            "locked" => OpenAiReply.Error(401, "Incorrect API key provided"),
+            "slow" => new OpenAiReply { Hang = true },
+            "short" => new OpenAiReply { Dimensions = 8 },
+            _ => new OpenAiReply(),
+        };
+    }
+
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private sealed class FixedSettings(AiEndpoint? endpoint) : IWorkspaceAiSettingsProvider
@@ -33,7 +47,7 @@ public sealed class OpenAiEmbeddingTests : IAsyncLifetime
         Assert.Equal(2, batch.Vectors.Count);
         Assert.All(batch.Vectors, v => Assert.Equal(1024, v.Length));
         var request = Assert.Single(_server.Requests);
-        Assert.Equal(1024, request["dimensions"]!.GetValue<int>());
+        Assert.Equal(1024, request.Json!["dimensions"]!.GetValue<int>());
         var usage = Assert.Single(_usage.Snapshot());
         Assert.Equal((ws, "embedding", "good", 16L, true), (usage.WorkspaceId, usage.Service, usage.Model, usage.InputTokens, usage.Success));
     }

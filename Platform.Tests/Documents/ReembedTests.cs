@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Data.Tenant.Entities;
+using Platform.Tests.Infrastructure;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Embeddings;
 using Platform.Web.Features.Documents;
@@ -33,9 +34,9 @@ public sealed class ReembedPlatform() : DocumentsPlatform(Platform.Data.Tenancy.
 public sealed class ReembedTests(ReembedPlatform platform) : IClassFixture<ReembedPlatform>, IAsyncLifetime
 {
     private const string NewModel = "text-embedding-new";
-    private OpenAiEmbeddingServer _server = null!;
+    private OpenAiProtocolServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await OpenAiEmbeddingServer.StartAsync();
+    public async Task InitializeAsync() => _server = await OpenAiProtocolServer.StartAsync();
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private async Task<Dictionary<string, int>> ChunkModelsAsync(Guid ws)
@@ -87,7 +88,7 @@ public sealed class ReembedTests(ReembedPlatform platform) : IClassFixture<Reemb
         var done = await platform.Freshness.StatusAsync(ws, owner);
         Assert.Equal((0, 0), (done.StalePassages, done.DocumentsQueued));
         Assert.True(platform.Usage.Snapshot().Count(u => u.WorkspaceId == ws && u.Model == NewModel && u.Success) > usageBefore);
-        Assert.Contains(_server.Requests, r => r["model"]!.GetValue<string>() == NewModel);
+        Assert.Contains(_server.Requests, r => r.Model == NewModel);
         await using (var db = await platform.Tenants.OpenAsync(ws))
         {
             Assert.All(await db.Documents.AsNoTracking().ToListAsync(), d =>

@@ -1,8 +1,7 @@
-using System.Net;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
+using Platform.Tests.Infrastructure;
 using Platform.Web.Ai;
 using Platform.Web.Features.Workspaces;
 
@@ -61,65 +60,17 @@ public class AiKeysTests(WorkspacesLocalPlatform platform) : IClassFixture<Works
     [Fact]
     public async Task Test_calls_a_real_openai_compatible_server_and_names_a_rejected_key()
     {
-        await using var server = await FakeOpenAi.StartAsync(validKey: Secret);
+        await using var server = await OpenAiProtocolServer.StartAsync();
+        server.ApiKey = Secret; // any other key gets OpenAI's 401 invalid_api_key
+        server.ChatCompletion = _ => OpenAiReply.Answer("pong");
         var ok = await Keys.TestInputAsync(new ProviderKeyInput { BaseUrl = server.BaseUrl, ApiKey = Secret, ChatModel = "m", EmbeddingModel = "e" });
         Assert.Null(ok);
-        Assert.Contains("/v1/chat/completions", server.Paths);
-        Assert.Contains("/v1/embeddings", server.Paths);
+        Assert.Contains("/v1/chat/completions", server.Requests.Select(r => r.Path));
+        Assert.Contains("/v1/embeddings", server.Requests.Select(r => r.Path));
 
         var rejected = await Keys.TestInputAsync(new ProviderKeyInput { BaseUrl = server.BaseUrl, ApiKey = "sk-wrong", ChatModel = "m" });
         Assert.Contains("rejected the API key", rejected);
         var unreachable = await Keys.TestInputAsync(new ProviderKeyInput { BaseUrl = $"http://127.0.0.1:{SecondPostgresCluster.FreePort()}/v1", ChatModel = "m" });
         Assert.Contains("could not reach", unreachable);
-    }
-}
-
-/// <summary>A minimal OpenAI-compatible HTTP server on 127.0.0.1 (chat completions and embeddings).</summary>
-public sealed class FakeOpenAi : IAsyncDisposable
-{
-    private readonly HttpListener _listener = new();
-    private readonly string _validKey;
-    private readonly Task _loop;
-    public string BaseUrl { get; }
-    public List<string> Paths { get; } = [];
-
-    private FakeOpenAi(string validKey)
-    {
-        _validKey = validKey;
-        var port = SecondPostgresCluster.FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}/v1";
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
-    }
-
-    public static Task<FakeOpenAi> StartAsync(string validKey) => Task.FromResult(new FakeOpenAi(validKey));
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
-            lock (Paths) Paths.Add(context.Request.Url!.AbsolutePath);
-            var authorized = context.Request.Headers["Authorization"] == $"Bearer {_validKey}";
-            var body = !authorized ? """{"error":{"message":"Incorrect API key provided"}}"""
-                : context.Request.Url.AbsolutePath.EndsWith("embeddings")
-                    ? """{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2]}],"model":"e","usage":{"prompt_tokens":1,"total_tokens":1}}"""
-                    : """{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"pong"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""";
-            context.Response.StatusCode = authorized ? 200 : 401;
-            context.Response.ContentType = "application/json";
-            var bytes = Encoding.UTF8.GetBytes(body);
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
 using Platform.Data.Main.Entities;
+using Platform.Tests.Infrastructure;
 using Platform.Web.Features.Onboarding;
 using Platform.Web.Features.Workspaces;
 using Platform.Web.Features.Workspaces.Settings;
@@ -91,7 +92,8 @@ public class WorkspaceComponentTests : BunitContext, IClassFixture<WorkspacesLoc
     [Fact]
     public async Task Provider_form_enables_save_only_after_a_passing_test_of_the_current_values()
     {
-        await using var server = await FakeOpenAi.StartAsync(validKey: "sk-component-test-0000000");
+        await using var server = await OpenAiProtocolServer.StartAsync();
+        server.ApiKey = "sk-component-test-0000000";
         var grant = await OwnerGrantAsync();
         var form = Render<ProviderKeyForm>(p => p.Add(x => x.Grant, grant));
         Assert.True(form.Find("[data-testid=ai-save]").HasAttribute("disabled"));

@@ -6,6 +6,7 @@ using Platform.Data.Main;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Workspaces;
+using Platform.Web.Hosting;
 
 namespace Platform.Web.Features.Admin;
 
@@ -34,7 +35,7 @@ public sealed record HealthRow(string Component, bool Healthy, string Detail);
 /// audit entry for each change and for opening a workspace as admin.
 /// </summary>
 public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources, IOptions<DatabaseOptions> options,
-    TenantConnectionResolver resolver)
+    TenantConnectionResolver resolver, WorkerHeartbeats workers)
 {
     public async Task<bool> IsAdminAsync(Guid userId, CancellationToken ct = default)
     {
@@ -155,6 +156,8 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
             }
             rows.Add(await PingAsync($"Workspace {app.Slug} database", cs, ct));
         }
+        // This instance's background workers (each instance of a scaled-out deployment runs its own).
+        rows.AddRange(workers.Snapshot().Select(w => new HealthRow($"Worker: {w.Worker}", w.Healthy, w.Detail)));
         return rows;
     }
 

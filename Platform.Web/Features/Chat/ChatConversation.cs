@@ -97,6 +97,9 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         var chat = original is null ? null : await OwnChatAsync(db, actor, original.ChatId, ct);
         if (original is null || chat is null) return ChatResult<(Guid, Guid)>.Fail("This message does not exist or is not yours.");
         if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
+        // An edited question is a new question: it costs a credit like a sent one (else editing would ask for free).
+        var credit = await credits.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, Platform.Web.Ai.CreditKind.Message, ct: ct);
+        if (!credit.Allowed) return ChatResult<(Guid, Guid)>.Fail(credit.Refusal ?? "No message credits left for this period.");
         // An edited question keeps the files of the original.
         var edited = new Message { ChatId = chat.Id, ParentId = original.ParentId, Role = "user", Content = text.Trim(),
             Attachments = original.Attachments };
@@ -114,6 +117,13 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         var chat = answer is null ? null : await OwnChatAsync(db, actor, answer.ChatId, ct);
         if (answer?.ParentId is null || chat is null) return ChatResult<(Guid, Guid)>.Fail("This answer does not exist or is not yours.");
         if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
+        // Another answer to a question that was answered is another question's worth of AI: it costs a credit.
+        // Retrying an answer that failed or was cut off by the server is free: the user got nothing for the first.
+        if (answer.Status is not (MessageStatus.Failed or MessageStatus.Interrupted))
+        {
+            var credit = await credits.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, Platform.Web.Ai.CreditKind.Message, ct: ct);
+            if (!credit.Allowed) return ChatResult<(Guid, Guid)>.Fail(credit.Refusal ?? "No message credits left for this period.");
+        }
         var hub = Begin(db, actor, chat, answer.ParentId.Value);
         await db.CommitAsync(ct);
         return Started(chat, hub);

@@ -1,3 +1,4 @@
+using Platform.Web.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Web.Ai;
@@ -20,6 +21,7 @@ public static class ChatFeature
             new OfflineAssistant { ChunkDelay = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.OfflineChunkDelay });
         services.AddSingleton(sp => new ChatProviderFactory(sp.GetRequiredService<OfflineAssistant>())
             { Timeout = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.ProviderTimeout });
+        services.AddWorkerHeartbeats();
         services.AddSingleton<GenerationRegistry>();
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton<FollowUpWriter>();
@@ -31,6 +33,8 @@ public static class ChatFeature
         services.AddSingleton<ChatAttachments>();
         services.AddSingleton<ChatConversation>();
         services.AddSingleton<ChatThreads>();
+        services.AddSingleton<ChatRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChatRetention>());
         services.AddSingleton<PreferencesStore>();
         services.AddScoped<ShellPreferences>();
         services.AddSingleton<PersonalityStore>();

@@ -4,6 +4,7 @@ using Npgsql;
 using Platform.Data.Main.Entities;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Pricing;
+using Platform.Web.Hosting;
 
 namespace Platform.Web.Features.Costs;
 
@@ -14,12 +15,15 @@ namespace Platform.Web.Features.Costs;
 /// </summary>
 public sealed class CostEventWriter(
     CostRecorder recorder, CostEventStore store, PriceTable prices, CostNotifications notifications,
-    IOptions<CostsOptions> options, ILogger<CostEventWriter> logger) : BackgroundService
+    IOptions<CostsOptions> options, WorkerHeartbeats heartbeats, ILogger<CostEventWriter> logger) : BackgroundService
 {
+    public const string Name = "Cost writer";
+
     private readonly ConcurrentDictionary<string, bool> _unpricedWarned = new(StringComparer.OrdinalIgnoreCase);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        heartbeats.Register(Name, every: null, () => $"{recorder.Recorded - recorder.Written:N0} events waiting, {recorder.Written:N0} stored since start");
         try
         {
             while (await recorder.Reader.WaitToReadAsync(stoppingToken))
@@ -67,6 +71,7 @@ public sealed class CostEventWriter(
             try
             {
                 var result = await store.WriteAsync(batch, CancellationToken.None);
+                heartbeats.Ok(Name);
                 foreach (var workspace in result.Alerts.Select(a => a.WorkspaceId).Distinct()) notifications.RaiseAlerts(workspace);
                 return;
             }
@@ -86,6 +91,7 @@ public sealed class CostEventWriter(
                     return;
                 }
                 logger.LogWarning(e, "Cost batch of {Count} failed (attempt {Attempt}); retrying", batch.Count, attempt);
+                heartbeats.Failed(Name, e);
                 await Task.Delay(delay, CancellationToken.None);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
             }

@@ -1,3 +1,4 @@
+using Platform.Web.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Pricing;
@@ -21,6 +22,7 @@ public static class CostsFeature
         services.AddSingleton<IAiUsageRecorder>(sp => sp.GetRequiredService<CostRecorder>());
         services.AddSingleton<CostEventStore>();
         services.AddSingleton<CostEventWriter>();
+        services.AddWorkerHeartbeats();
         services.AddHostedService(sp => sp.GetRequiredService<CostEventWriter>());
         services.AddSingleton<CreditLimiter>();
         services.AddSingleton<BudgetGuard>();

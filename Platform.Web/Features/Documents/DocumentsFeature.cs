@@ -1,3 +1,4 @@
+using Platform.Web.Hosting;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Embeddings;
 using Platform.Web.Features.Documents.Git;
@@ -22,6 +23,7 @@ public static class DocumentsFeature
         services.AddSingleton<EmbeddingFreshness>();
         services.AddSingleton<IKnowledgeSearch, HybridKnowledgeSearch>();
         services.AddScoped<DocumentLibrary>();
+        services.AddWorkerHeartbeats();
         services.AddHostedService<IngestionWorker>();
         services.AddGitImport(configuration);
         return services;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Web.Ai;
+using Platform.Web.Hosting;
 
 namespace Platform.Web.Features.Workspaces;
 
@@ -22,6 +23,7 @@ public static class WorkspaceFeature
         services.AddSingleton<WorkspaceAiKeys>();
         services.AddSingleton<IWorkspaceAiSettingsProvider>(sp => sp.GetRequiredService<WorkspaceAiKeys>());
         services.AddSingleton<Onboarding.OnboardingService>();
+        services.AddWorkerHeartbeats();
         services.AddSingleton<Admin.AdminConsole>();
         // Failed sign-ins are security events: audit them (replaces Identity's SignInManager registration).
         services.AddHttpContextAccessor();

@@ -31,6 +31,9 @@ public sealed class ChatEngineOptions
     /// <summary>Soft-deleted chats stay restorable this long.</summary>
     public TimeSpan RestorableFor { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>How often chats deleted longer ago than <see cref="RestorableFor"/> are removed for good.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>USD per million tokens by model id, for the message's cost and the budget reservation.
     /// Unknown models cost nothing here (the Costs area prices the recorded usage with its own table).</summary>
     public Dictionary<string, ModelPrice> Prices { get; set; } = new(StringComparer.OrdinalIgnoreCase);

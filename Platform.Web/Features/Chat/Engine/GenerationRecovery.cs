@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Platform.Data.Tenancy;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Ai.Chat;
+using Platform.Web.Hosting;
 
 namespace Platform.Web.Features.Chat.Engine;
 
@@ -13,19 +14,38 @@ namespace Platform.Web.Features.Chat.Engine;
 /// </summary>
 public sealed class GenerationRecovery(
     MainDbFactory main, TenantDbFactory tenants, GenerationRegistry registry, IOptions<ChatEngineOptions> options,
-    ILogger<GenerationRecovery> logger) : BackgroundService
+    WorkerHeartbeats heartbeats, ILogger<GenerationRecovery> logger) : BackgroundService
 {
+    public const string Name = "Chat answers";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        heartbeats.Register(Name, options.Value.SweepInterval, () => $"{registry.Count} streaming now");
         try
         {
-            await SweepAsync(stoppingToken);
+            await GuardedSweepAsync(stoppingToken);
             await Task.Delay(options.Value.StaleAfter, stoppingToken);
             using var timer = new PeriodicTimer(options.Value.SweepInterval);
-            do await SweepAsync(stoppingToken);
+            do await GuardedSweepAsync(stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) { }
+    }
+
+    /// <summary>A sweep that fails (main database down) is logged and tried again next round: an exception
+    /// escaping ExecuteAsync would end recovery for the life of the process.</summary>
+    private async Task GuardedSweepAsync(CancellationToken ct)
+    {
+        try
+        {
+            await SweepAsync(ct);
+            heartbeats.Ok(Name);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Recovery sweep failed; trying again next round");
+            heartbeats.Failed(Name, e);
+        }
     }
 
     /// <summary>Marks every stale streaming generation interrupted; returns how many.</summary>

@@ -79,16 +79,6 @@ public sealed class ChatThreads(TenantDbFactory tenants, GenerationRegistry regi
     public Task<ChatResult<bool>> RestoreAsync(ChatActor actor, Guid chatId, CancellationToken ct = default) =>
         UpdateAsync(actor, chatId, c => c.DeletedAt = null, ct, includeDeleted: true);
 
-    /// <summary>Removes for good the user's chats deleted longer ago than the restore window.</summary>
-    public async Task<int> PurgeExpiredAsync(ChatActor actor, CancellationToken ct = default)
-    {
-        var before = DateTimeOffset.UtcNow - options.Value.RestorableFor;
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
-        var n = await db.Chats.Where(c => c.UserId == actor.UserId && c.DeletedAt != null && c.DeletedAt < before).ExecuteDeleteAsync(ct);
-        await db.CommitAsync(ct);
-        return n;
-    }
-
     private async Task<ChatResult<bool>> UpdateAsync(ChatActor actor, Guid chatId, Action<ChatEntity> change,
         CancellationToken ct, bool includeDeleted = false)
     {

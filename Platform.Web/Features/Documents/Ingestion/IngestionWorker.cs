@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
+using Platform.Web.Hosting;
 
 namespace Platform.Web.Features.Documents.Ingestion;
 
@@ -12,10 +13,13 @@ namespace Platform.Web.Features.Documents.Ingestion;
 /// </summary>
 public sealed class IngestionWorker(
     DocumentProcessor processor, IngestionSignals signals, MainDbFactory main, IOptions<DocumentsOptions> options,
-    ILogger<IngestionWorker> logger) : BackgroundService
+    WorkerHeartbeats heartbeats, ILogger<IngestionWorker> logger) : BackgroundService
 {
+    public const string Name = "Document ingestion";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        heartbeats.Register(Name, TimeSpan.FromSeconds(options.Value.SweepSeconds));
         var nextSweep = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -25,6 +29,7 @@ public sealed class IngestionWorker(
                 {
                     foreach (var id in await WorkspaceIdsAsync(stoppingToken)) signals.WorkAvailable(id);
                     nextSweep = DateTimeOffset.UtcNow.AddSeconds(options.Value.SweepSeconds);
+                    heartbeats.Ok(Name);
                 }
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 wait.CancelAfter(nextSweep - DateTimeOffset.UtcNow is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero);
@@ -47,6 +52,7 @@ public sealed class IngestionWorker(
             {
                 // A database hiccup must not end ingestion for the life of the process.
                 logger.LogError(e, "Ingestion worker loop failed; continuing");
+                heartbeats.Failed(Name, e);
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
             }
         }
