@@ -1,3 +1,5 @@
+using Platform.Web.Hosting;
+
 namespace Platform.Web.Features.Documents.Git;
 
 public static class GitImportFeature
@@ -5,6 +7,7 @@ public static class GitImportFeature
     /// <summary>Git import of Markdown into the knowledge base (called by AddDocumentsFeature).</summary>
     public static IServiceCollection AddGitImport(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddWorkerHeartbeats();
         services.AddOptions<GitImportOptions>().Bind(configuration.GetSection(GitImportOptions.Section));
         services.AddSingleton<GitCli>();
         services.AddSingleton<GitRepository>();

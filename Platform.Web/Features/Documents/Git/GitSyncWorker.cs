@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Data.Tenant.Entities;
+using Platform.Web.Hosting;
 
 namespace Platform.Web.Features.Documents.Git;
 
@@ -14,10 +15,13 @@ namespace Platform.Web.Features.Documents.Git;
 /// </summary>
 public sealed class GitSyncWorker(
     GitSyncer syncer, GitSyncSignals signals, MainDbFactory main, TenantDbFactory tenants, IOptions<DocumentsOptions> options,
-    ILogger<GitSyncWorker> logger) : BackgroundService
+    WorkerHeartbeats heartbeats, ILogger<GitSyncWorker> logger) : BackgroundService
 {
+    public const string Name = "Git sync";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        heartbeats.Register(Name, TimeSpan.FromSeconds(options.Value.SweepSeconds));
         var nextSweep = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -31,6 +35,7 @@ public sealed class GitSyncWorker(
                         signals.WorkAvailable(id);
                     }
                     nextSweep = DateTimeOffset.UtcNow.AddSeconds(options.Value.SweepSeconds);
+                    heartbeats.Ok(Name);
                 }
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 wait.CancelAfter(nextSweep - DateTimeOffset.UtcNow is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero);
@@ -53,6 +58,7 @@ public sealed class GitSyncWorker(
             {
                 // A database hiccup must not end Git import for the life of the process.
                 logger.LogError(e, "Git sync worker loop failed; continuing");
+                heartbeats.Failed(Name, e);
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
             }
         }
