@@ -106,6 +106,21 @@ public sealed class GitRepository(GitCli git, IOptions<GitImportOptions> options
             : (head["ref: refs/heads/".Length..^"\tHEAD".Length], null);
     }
 
+    /// <summary>The commit the branch (or the default branch) points to on the remote, without cloning; null when
+    /// it cannot be told (the clone that follows then reports why).</summary>
+    public async Task<string?> RemoteCommitAsync(GitAddress address, string? branch, CancellationToken ct)
+    {
+        if (await CheckHostAsync(address, ct) is not null) return null;
+        var output = new MemoryStream();
+        var reference = branch is null ? "HEAD" : "refs/heads/" + branch;
+        var result = await git.RunAsync(["ls-remote", "--", address.CloneUrl, reference], null, address.IsLocal, ct,
+            (s, t) => s.CopyToAsync(output, t));
+        if (!result.Ok) return null;
+        var line = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(l => l.EndsWith("\t" + reference, StringComparison.Ordinal));
+        return line?.Split('\t')[0];
+    }
+
     /// <summary>`clone --depth 1 --single-branch --no-tags --no-checkout` into a fresh temp folder.</summary>
     public async Task<(GitCheckout? Checkout, string? Error)> CloneAsync(GitAddress address, string? branch, CancellationToken ct)
     {

@@ -105,6 +105,12 @@ public sealed class GitSyncer(
                 await FailAsync(workspaceId, sourceId, runId, invalid ?? "The repository address is no longer valid.", null, ct);
                 return;
             }
+            // Same commit as last time: recorded as "no changes" without even cloning (auto-sync stays cheap).
+            if (source.LastCommit is not null && await repository.RemoteCommitAsync(address, source.Branch, ct) == source.LastCommit)
+            {
+                await FinishUnchangedAsync(workspaceId, sourceId, runId, source.LastCommit, source.ResolvedBranch ?? source.Branch ?? "HEAD", ct);
+                return;
+            }
             var (checkout, cloneError) = await repository.CloneAsync(address, source.Branch, ct);
             if (checkout is null)
             {
@@ -115,7 +121,7 @@ public sealed class GitSyncer(
             {
                 if (checkout.Commit == source.LastCommit)
                 {
-                    await FinishUnchangedAsync(workspaceId, sourceId, runId, checkout, ct);
+                    await FinishUnchangedAsync(workspaceId, sourceId, runId, checkout.Commit, checkout.Branch, ct);
                     return;
                 }
                 var scan = await new RepositoryScan(options.Value, documents.Value).ScanAsync(checkout, source.SubFolder, ct);
@@ -181,7 +187,7 @@ public sealed class GitSyncer(
         run.Commit = checkout.Commit;
         run.Status = GitSyncRunStatus.Succeeded;
         run.FinishedAt = DateTimeOffset.UtcNow;
-        MarkIdle(source, checkout);
+        MarkIdle(source, checkout.Commit, checkout.Branch);
         await db.CommitAsync(ct);
 
         if (changed.Count > 0) ingestion.WorkAvailable(workspaceId);
@@ -192,29 +198,29 @@ public sealed class GitSyncer(
             source.Repository, checkout.Commit[..Math.Min(12, checkout.Commit.Length)], run.Added, run.Updated, run.Removed, run.Unchanged, run.Rejected);
     }
 
-    private static void MarkIdle(GitSource source, GitCheckout checkout)
+    private static void MarkIdle(GitSource source, string commit, string branch)
     {
         source.Status = GitSourceStatus.Idle;
         source.StatusReason = null;
-        source.LastCommit = checkout.Commit;
-        source.ResolvedBranch = checkout.Branch;
+        source.LastCommit = commit;
+        source.ResolvedBranch = branch;
         source.LastSyncedAt = DateTimeOffset.UtcNow;
         source.LeaseUntil = null;
         source.Attempts = 0;
         source.UpdatedAt = DateTimeOffset.UtcNow;
     }
 
-    private async Task FinishUnchangedAsync(Guid workspaceId, Guid sourceId, Guid runId, GitCheckout checkout, CancellationToken ct)
+    private async Task FinishUnchangedAsync(Guid workspaceId, Guid sourceId, Guid runId, string commit, string branch, CancellationToken ct)
     {
         await using var db = await tenants.OpenAsync(workspaceId, null, ct);
         var source = await db.GitSources.FirstOrDefaultAsync(s => s.Id == sourceId, ct);
         var run = await db.GitSyncRuns.FirstOrDefaultAsync(r => r.Id == runId, ct);
         if (source is null || run is null || run.Status != GitSyncRunStatus.Running) return;
         run.Status = GitSyncRunStatus.NoChanges;
-        run.Commit = checkout.Commit;
+        run.Commit = commit;
         run.Unchanged = await db.Documents.CountAsync(d => d.GitSourceId == sourceId, ct);
         run.FinishedAt = DateTimeOffset.UtcNow;
-        MarkIdle(source, checkout);
+        MarkIdle(source, commit, branch);
         await db.CommitAsync(ct);
         signals.Publish(new GitSourceChange(workspaceId, sourceId, source.Status));
     }
