@@ -28,6 +28,8 @@ public class TenantDbContext(DbContextOptions<TenantDbContext> options) : DbCont
     public DbSet<MessageVote> MessageVotes => Set<MessageVote>();
     public DbSet<MessageSuggestion> MessageSuggestions => Set<MessageSuggestion>();
     public DbSet<GenerationStream> GenerationStreams => Set<GenerationStream>();
+    public DbSet<GitSource> GitSources => Set<GitSource>();
+    public DbSet<GitSyncRun> GitSyncRuns => Set<GitSyncRun>();
 
     /// <summary>Commits the unit of work opened by <see cref="TenantDbFactory.OpenAsync"/>.</summary>
     public async Task CommitAsync(CancellationToken ct = default)

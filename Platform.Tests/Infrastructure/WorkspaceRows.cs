@@ -73,6 +73,11 @@ public static class WorkspaceRows
         tenant.MessageVotes.Add(new MessageVote { MessageId = answer.Id, UserId = ownerId, Value = 1 });
         tenant.MessageSuggestions.Add(new MessageSuggestion { MessageId = answer.Id, Position = 0, Text = "More?" });
         tenant.GenerationStreams.Add(new GenerationStream { ChatId = chat.Id, MessageId = answer.Id, UserId = ownerId, Status = "complete" });
+        var gitSource = new GitSource { Repository = "https://example.com/acme/docs.git", Name = "docs", Status = GitSourceStatus.Idle };
+        tenant.GitSources.Add(gitSource);
+        tenant.GitSyncRuns.Add(new GitSyncRun { SourceId = gitSource.Id, Status = GitSyncRunStatus.Succeeded, Added = 1 });
+        document.GitSourceId = gitSource.Id;
+        document.SourcePath = "README.md";
         tenant.Documents.Add(document);
         tenant.DocumentFiles.Add(new DocumentFile { DocumentId = document.Id, Data = "text"u8.ToArray() });
         tenant.DocumentChunks.Add(new DocumentChunk

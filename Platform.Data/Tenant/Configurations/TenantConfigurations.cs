@@ -25,6 +25,10 @@ public class DocumentConfiguration : IEntityTypeConfiguration<Document>
         b.Property(d => d.EmbeddingModel).HasMaxLength(200);
         b.HasIndex(d => new { d.WorkspaceId, d.ContentHash });
         b.HasIndex(d => new { d.WorkspaceId, d.Status });
+        b.Property(d => d.SourcePath).HasMaxLength(1000);
+        // Removing a source deletes or detaches its documents first (the user chooses), so no cascade here.
+        b.HasOne<GitSource>().WithMany().HasForeignKey(d => new { d.WorkspaceId, d.GitSourceId }).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(d => new { d.WorkspaceId, d.GitSourceId, d.SourcePath }).IsUnique();
     }
 }
 

@@ -38,6 +38,12 @@ public class Document : TenantEntity
     public string? EmbeddingModel { get; set; }
 
     public Guid? CreatedByUserId { get; set; }
+
+    /// <summary>The Git source this document was imported from (null for uploads), and its path in the
+    /// repository: a re-sync maps files to documents by it.</summary>
+    public Guid? GitSourceId { get; set; }
+    public string? SourcePath { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
     public DateTimeOffset? ProcessedAt { get; set; }
 

@@ -232,6 +232,10 @@ namespace Platform.Data.Tenant.Migrations
                         .HasColumnType("text")
                         .HasColumnName("file_name");
 
+                    b.Property<Guid?>("GitSourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("git_source_id");
+
                     b.Property<DateTimeOffset?>("LeaseUntil")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("lease_until");
@@ -247,6 +251,11 @@ namespace Platform.Data.Tenant.Migrations
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("size_bytes");
+
+                    b.Property<string>("SourcePath")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("source_path");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -281,6 +290,10 @@ namespace Platform.Data.Tenant.Migrations
 
                     b.HasIndex("WorkspaceId", "Status")
                         .HasDatabaseName("ix_documents_workspace_id_status");
+
+                    b.HasIndex("WorkspaceId", "GitSourceId", "SourcePath")
+                        .IsUnique()
+                        .HasDatabaseName("ix_documents_workspace_id_git_source_id_source_path");
 
                     b.ToTable("documents", "tenant");
                 });
@@ -436,6 +449,194 @@ namespace Platform.Data.Tenant.Migrations
                         .HasDatabaseName("ix_generation_streams_workspace_id_message_id");
 
                     b.ToTable("generation_streams", "tenant");
+                });
+
+            modelBuilder.Entity("Platform.Data.Tenant.Entities.GitSource", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<int?>("AutoSyncMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("auto_sync_minutes");
+
+                    b.Property<string>("Branch")
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("branch");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<bool>("IsLocal")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_local");
+
+                    b.Property<string>("LastCommit")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_commit");
+
+                    b.Property<DateTimeOffset?>("LastSyncedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_synced_at");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid?>("NextRequestedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("next_requested_by_user_id");
+
+                    b.Property<string>("NextTrigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("next_trigger");
+
+                    b.Property<string>("Repository")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("repository");
+
+                    b.Property<string>("ResolvedBranch")
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("resolved_branch");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusReason")
+                        .HasColumnType("text")
+                        .HasColumnName("status_reason");
+
+                    b.Property<string>("SubFolder")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("sub_folder");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_git_sources");
+
+                    b.HasIndex("WorkspaceId", "Status")
+                        .HasDatabaseName("ix_git_sources_workspace_id_status");
+
+                    b.ToTable("git_sources", "tenant");
+                });
+
+            modelBuilder.Entity("Platform.Data.Tenant.Entities.GitSyncRun", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Added")
+                        .HasColumnType("integer")
+                        .HasColumnName("added");
+
+                    b.Property<string>("Commit")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("commit");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("integer")
+                        .HasColumnName("rejected");
+
+                    b.PrimitiveCollection<List<string>>("Rejections")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("rejections");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("integer")
+                        .HasColumnName("removed");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by_user_id");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("trigger");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("integer")
+                        .HasColumnName("unchanged");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("integer")
+                        .HasColumnName("updated");
+
+                    b.HasKey("WorkspaceId", "Id")
+                        .HasName("pk_git_sync_runs");
+
+                    b.HasIndex("WorkspaceId", "SourceId", "StartedAt")
+                        .HasDatabaseName("ix_git_sync_runs_workspace_id_source_id_started_at");
+
+                    b.ToTable("git_sync_runs", "tenant");
                 });
 
             modelBuilder.Entity("Platform.Data.Tenant.Entities.Message", b =>
@@ -657,6 +858,15 @@ namespace Platform.Data.Tenant.Migrations
                         .HasConstraintName("fk_chats_ai_personalities_workspace_id_personality_id");
                 });
 
+            modelBuilder.Entity("Platform.Data.Tenant.Entities.Document", b =>
+                {
+                    b.HasOne("Platform.Data.Tenant.Entities.GitSource", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId", "GitSourceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_documents_git_sources_workspace_id_git_source_id");
+                });
+
             modelBuilder.Entity("Platform.Data.Tenant.Entities.DocumentChunk", b =>
                 {
                     b.HasOne("Platform.Data.Tenant.Entities.Document", "Document")
@@ -687,6 +897,16 @@ namespace Platform.Data.Tenant.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_generation_streams_messages_workspace_id_message_id");
+                });
+
+            modelBuilder.Entity("Platform.Data.Tenant.Entities.GitSyncRun", b =>
+                {
+                    b.HasOne("Platform.Data.Tenant.Entities.GitSource", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId", "SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_git_sync_runs_git_sources_workspace_id_source_id");
                 });
 
             modelBuilder.Entity("Platform.Data.Tenant.Entities.Message", b =>

@@ -7,7 +7,7 @@ namespace Platform.Web.Features.Documents;
 
 public sealed record DocumentRow(Guid Id, string Title, string? FileName, string ContentType, long SizeBytes, string Status,
     string? StatusReason, int Progress, int ChunkCount, string? Category, IReadOnlyList<string> Tags, string? EmbeddingModel,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt, string? SourcePath = null);
 
 public sealed record ChunkView(Guid Id, int Position, int StartOffset, int EndOffset, int TokenCount, string? Section);
 
@@ -21,7 +21,7 @@ public sealed class DocumentQueries(TenantDbFactory tenants, IngestionSignals si
         await using var db = await tenants.OpenAsync(workspaceId, userId, ct);
         return await db.Documents.OrderByDescending(d => d.CreatedAt).Take(500)
             .Select(d => new DocumentRow(d.Id, d.Title, d.FileName, d.ContentType, d.SizeBytes, d.Status, d.StatusReason,
-                d.Progress, d.ChunkCount, d.Category, d.Tags, d.EmbeddingModel, d.CreatedAt))
+                d.Progress, d.ChunkCount, d.Category, d.Tags, d.EmbeddingModel, d.CreatedAt, d.SourcePath))
             .ToListAsync(ct);
     }
 
@@ -30,7 +30,7 @@ public sealed class DocumentQueries(TenantDbFactory tenants, IngestionSignals si
         await using var db = await tenants.OpenAsync(workspaceId, userId, ct);
         var row = await db.Documents.Where(d => d.Id == documentId)
             .Select(d => new { Row = new DocumentRow(d.Id, d.Title, d.FileName, d.ContentType, d.SizeBytes, d.Status, d.StatusReason,
-                d.Progress, d.ChunkCount, d.Category, d.Tags, d.EmbeddingModel, d.CreatedAt), d.Content })
+                d.Progress, d.ChunkCount, d.Category, d.Tags, d.EmbeddingModel, d.CreatedAt, d.SourcePath), d.Content })
             .FirstOrDefaultAsync(ct);
         if (row is null) return null;
         var chunks = await db.DocumentChunks.Where(c => c.DocumentId == documentId).OrderBy(c => c.Position)

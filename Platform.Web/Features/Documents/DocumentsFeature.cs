@@ -1,6 +1,7 @@
 using Platform.Web.Hosting;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Embeddings;
+using Platform.Web.Features.Documents.Git;
 using Platform.Web.Features.Documents.Ingestion;
 using Platform.Web.Features.Documents.Search;
 
@@ -24,6 +25,7 @@ public static class DocumentsFeature
         services.AddScoped<DocumentLibrary>();
         services.AddWorkerHeartbeats();
         services.AddHostedService<IngestionWorker>();
+        services.AddGitImport(configuration);
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Data.Tenancy;
+using Platform.Data.Tenant;
 using Platform.Data.Tenant.Entities;
 
 namespace Platform.Web.Features.Documents.Ingestion;
@@ -72,6 +73,20 @@ public sealed class DocumentIntake(TenantDbFactory tenants, IngestionSignals sig
         if (existing is not null)
             return new IntakeResult(label, IntakeOutcome.Duplicate, $"Already in the knowledge base as \"{existing.Title}\".", existing.Id);
 
+        var (document, file) = NewDocument(title, fileName, kind, data, hash, userId, category, tags);
+        db.Documents.Add(document);
+        db.DocumentFiles.Add(file);
+        await db.CommitAsync(ct);
+        signals.WorkAvailable(workspaceId);
+        signals.Publish(new DocumentChange(workspaceId, document.Id, DocumentStatus.Queued, 0, null));
+        return new IntakeResult(label, IntakeOutcome.Queued, "Queued for processing.", document.Id);
+    }
+
+    /// <summary>A queued document and its bytes, for callers that checked the bytes themselves and add them in their
+    /// own unit of work (Git import adds a whole sync in one transaction). The worker does the rest.</summary>
+    public static (Document Document, DocumentFile File) NewDocument(string title, string? fileName, DocumentKind kind, byte[] data,
+        string hash, Guid? userId, string? category, IReadOnlyList<string>? tags)
+    {
         var document = new Document
         {
             Title = title.Length > 300 ? title[..300] : title, FileName = fileName, ContentType = DocumentKindDetector.ContentType(kind),
@@ -79,12 +94,20 @@ public sealed class DocumentIntake(TenantDbFactory tenants, IngestionSignals sig
             Category = string.IsNullOrWhiteSpace(category) ? null : category.Trim(),
             Tags = tags?.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct().ToList() ?? [],
         };
-        db.Documents.Add(document);
-        db.DocumentFiles.Add(new DocumentFile { DocumentId = document.Id, Data = data });
-        await db.CommitAsync(ct);
-        signals.WorkAvailable(workspaceId);
-        signals.Publish(new DocumentChange(workspaceId, document.Id, DocumentStatus.Queued, 0, null));
-        return new IntakeResult(label, IntakeOutcome.Queued, "Queued for processing.", document.Id);
+        return (document, new DocumentFile { DocumentId = document.Id, Data = data });
+    }
+
+    /// <summary>Replaces a document's bytes and queues it again, inside the caller's unit of work. Its passages stay
+    /// searchable until the worker swaps in the new ones (the same way re-embedding works).</summary>
+    public static async Task ReplaceContentAsync(TenantDbContext db, Guid documentId, string title, byte[] data, string hash, CancellationToken ct)
+    {
+        title = title.Length > 300 ? title[..300] : title;
+        await db.DocumentFiles.Where(f => f.DocumentId == documentId).ExecuteUpdateAsync(s => s.SetProperty(f => f.Data, data), ct);
+        await db.Documents.Where(d => d.Id == documentId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Title, title).SetProperty(d => d.SizeBytes, data.Length).SetProperty(d => d.ContentHash, hash)
+            .SetProperty(d => d.Status, DocumentStatus.Queued).SetProperty(d => d.Attempts, 0).SetProperty(d => d.Progress, 0)
+            .SetProperty(d => d.StatusReason, (string?)null).SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(d => d.UpdatedAt, DateTimeOffset.UtcNow), ct);
     }
 
     private IntakeResult TooLarge(string name) =>

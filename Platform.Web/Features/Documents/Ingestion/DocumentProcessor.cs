@@ -105,7 +105,11 @@ public sealed class DocumentProcessor(
                 if (!await ReportAsync(workspaceId, documentId, DocumentStatus.Processing, progress, null, ct)) return; // deleted meanwhile
             }
 
-            await StoreAsync(workspaceId, documentId, chunks, model, ct);
+            if (!await StoreAsync(workspaceId, documentId, document.ContentHash, chunks, model, ct))
+            {
+                await ReleaseReplacedAsync(workspaceId, documentId, ct);
+                return;
+            }
             signals.Publish(new DocumentChange(workspaceId, documentId, DocumentStatus.Ready, 100, null));
         }
         catch (EmbeddingFailedException e) when (e.Transient)
@@ -132,7 +136,9 @@ public sealed class DocumentProcessor(
     private static string EmbeddingText(string title, ChunkSpan span, string text) =>
         $"{title}\n{(span.Section is null ? "" : span.Section + "\n")}{text[span.Start..span.End]}";
 
-    private async Task StoreAsync(Guid workspaceId, Guid documentId, List<NewChunk> chunks, string? model, CancellationToken ct)
+    /// <summary>Swaps in the chunks and marks the document ready — unless its content was replaced meanwhile (a Git
+    /// re-sync): then nothing is stored and the document stays queued for the new content. False in that case.</summary>
+    private async Task<bool> StoreAsync(Guid workspaceId, Guid documentId, string? contentHash, List<NewChunk> chunks, string? model, CancellationToken ct)
     {
         var source = sources.Get(await resolver.ResolveAsync(workspaceId, ct));
         await using var connection = await source.OpenConnectionAsync(ct);
@@ -149,16 +155,33 @@ public sealed class DocumentProcessor(
             UPDATE tenant.documents
                SET status = 'ready', progress = 100, status_reason = NULL, lease_until = NULL, chunk_count = @count,
                    embedding_model = @model, processed_at = now(), updated_at = now()
-             WHERE workspace_id = @ws AND id = @doc
+             WHERE workspace_id = @ws AND id = @doc AND content_hash IS NOT DISTINCT FROM @hash
             """, connection, tx))
         {
             ready.Parameters.AddWithValue("ws", workspaceId);
             ready.Parameters.AddWithValue("doc", documentId);
             ready.Parameters.AddWithValue("count", chunks.Count);
             ready.Parameters.AddWithValue("model", (object?)model ?? DBNull.Value);
-            await ready.ExecuteNonQueryAsync(ct);
+            ready.Parameters.Add(new NpgsqlParameter("hash", NpgsqlTypes.NpgsqlDbType.Varchar) { Value = (object?)contentHash ?? DBNull.Value });
+            if (await ready.ExecuteNonQueryAsync(ct) == 0)
+            {
+                await tx.RollbackAsync(ct);
+                return false;
+            }
         }
         await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>The content was replaced while this worker embedded the old one: drop the lease its progress reports
+    /// kept extending, so the queued new content is claimed right away instead of after the lease.</summary>
+    private async Task ReleaseReplacedAsync(Guid workspaceId, Guid documentId, CancellationToken ct)
+    {
+        await using var db = await tenants.OpenAsync(workspaceId, null, ct);
+        await db.Documents.Where(d => d.Id == documentId && d.Status == DocumentStatus.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct);
+        await db.CommitAsync(ct);
+        logger.LogInformation("Document {DocumentId} changed while it was processed; its new content is next", documentId);
     }
 
     /// <summary>Saves progress and extends the lease. False when the document no longer exists.</summary>
