@@ -83,24 +83,6 @@ public sealed class CostsPlatform() : PlatformFixture(PlatformMode.Local), IAsyn
         await db.Database.CommitTransactionAsync();
     }
 
-    /// <summary>Adds a plain member, optionally with a custom role granting <paramref name="permissions"/>.</summary>
-    public async Task<Guid> AddMemberAsync(Guid workspaceId, params string[] permissions)
-    {
-        var user = await CreateUserAsync();
-        await using var db = await Main.OpenAsync(DbSession.ForWorkspace(workspaceId));
-        Guid? roleId = null;
-        if (permissions.Length > 0)
-        {
-            var role = new WorkspaceRole { WorkspaceId = workspaceId, Name = "Role " + Guid.NewGuid().ToString("N")[..6], Permissions = permissions };
-            db.WorkspaceRoles.Add(role);
-            roleId = role.Id;
-        }
-        db.WorkspaceMembers.Add(new WorkspaceMember { WorkspaceId = workspaceId, UserId = user, Role = BuiltInRoles.Member, WorkspaceRoleId = roleId });
-        await db.SaveChangesAsync();
-        await db.Database.CommitTransactionAsync();
-        return user;
-    }
-
     public static AiUsage Usage(Guid workspaceId, Guid? userId, string model = "gpt-4o", long input = 1000, long output = 500,
         string provider = "openai", string service = AiService.Llm, Guid? chatId = null, bool success = true, DateTimeOffset? at = null) =>
         new(workspaceId, userId, service, provider, model, input, output, TimeSpan.FromMilliseconds(120), success, chatId)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Data;
+using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Workspaces;
 
@@ -82,6 +83,24 @@ public abstract class PlatformFixture(PlatformMode mode) : IAsyncLifetime
         var slug = "ws-" + Guid.NewGuid().ToString("N")[..10];
         var workspace = await Provisioning.CreateAsync(name ?? slug, slug, owner);
         return (workspace.Id, owner);
+    }
+
+    /// <summary>Adds a plain member, optionally with a custom role granting <paramref name="permissions"/>.</summary>
+    public async Task<Guid> AddMemberAsync(Guid workspaceId, params string[] permissions)
+    {
+        var user = await CreateUserAsync();
+        await using var db = await Main.OpenAsync(DbSession.ForWorkspace(workspaceId));
+        Guid? roleId = null;
+        if (permissions.Length > 0)
+        {
+            var role = new WorkspaceRole { WorkspaceId = workspaceId, Name = "Role " + Guid.NewGuid().ToString("N")[..6], Permissions = permissions };
+            db.WorkspaceRoles.Add(role);
+            roleId = role.Id;
+        }
+        db.WorkspaceMembers.Add(new WorkspaceMember { WorkspaceId = workspaceId, UserId = user, Role = BuiltInRoles.Member, WorkspaceRoleId = roleId });
+        await db.SaveChangesAsync();
+        await db.Database.CommitTransactionAsync();
+        return user;
     }
 
     public async Task DisposeAsync()

@@ -31,23 +31,6 @@ public sealed class GitImportPlatform() : DocumentsPlatform(Platform.Data.Tenanc
 
     public TestRepo NewRepo(string? parent = null) => TestRepo.Create(parent ?? Root);
 
-    public async Task<Guid> AddMemberAsync(Guid workspaceId, params string[] permissions)
-    {
-        var user = await CreateUserAsync();
-        await using var db = await Main.OpenAsync(DbSession.ForWorkspace(workspaceId));
-        Guid? roleId = null;
-        if (permissions.Length > 0)
-        {
-            var role = new WorkspaceRole { WorkspaceId = workspaceId, Name = "Role " + Guid.NewGuid().ToString("N")[..6], Permissions = permissions };
-            db.WorkspaceRoles.Add(role);
-            roleId = role.Id;
-        }
-        db.WorkspaceMembers.Add(new WorkspaceMember { WorkspaceId = workspaceId, UserId = user, Role = BuiltInRoles.Member, WorkspaceRoleId = roleId });
-        await db.SaveChangesAsync();
-        await db.Database.CommitTransactionAsync();
-        return user;
-    }
-
     // Re-implemented to also remove the temp root (the base fixture's DisposeAsync is not virtual).
     async Task IAsyncLifetime.DisposeAsync()
     {

@@ -1,0 +1,29 @@
+using System.Threading.Channels;
+
+namespace Platform.Web.Hosting;
+
+/// <summary>
+/// In-process wiring between the pages that queue work, the worker that does it and the pages that show it:
+/// "workspace X has work" for the worker, "this item changed" for open pages. Other instances find the same work
+/// through their worker's periodic sweep and pages reload state from the database, so nothing depends on this
+/// being the only instance.
+/// </summary>
+public abstract class WorkspaceSignals<TChange>
+{
+    private readonly Channel<Guid> _work = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
+
+    public event Action<TChange>? Changed;
+
+    public void WorkAvailable(Guid workspaceId) => _work.Writer.TryWrite(workspaceId);
+
+    internal ChannelReader<Guid> Work => _work.Reader;
+
+    public void Publish(TChange change)
+    {
+        foreach (var handler in Changed?.GetInvocationList() ?? [])
+        {
+            try { ((Action<TChange>)handler)(change); }
+            catch (Exception) { /* a closed page's handler must not stop the worker */ }
+        }
+    }
+}
