@@ -1,4 +1,3 @@
-using Platform.Data.Main.Entities;
 using Platform.Web.Ai;
 using Platform.Web.Features.Documents.Ingestion;
 using Platform.Web.Features.Workspaces;
@@ -7,12 +6,13 @@ namespace Platform.Web.Features.Documents;
 
 /// <summary>
 /// What the Documents pages may do, for the circuit's current workspace and user. Blazor UI events bypass HTTP
-/// middleware, so every permission is checked here: members add, search and read; deleting someone else's
-/// document takes an owner or admin. Expected failures come back as messages, never as exceptions.
+/// middleware, so every permission is checked here: members add, search and read, and delete what they added;
+/// deleting someone else's document and re-embedding take the manage_documents permission (owners, admins, and
+/// any custom role that grants it). Expected failures come back as messages, never as exceptions.
 /// </summary>
 public sealed class DocumentLibrary(
     CurrentWorkspace workspace, DocumentIntake intake, DocumentQueries queries, IKnowledgeSearch search,
-    EmbeddingFreshness freshness, IAiBudgetGuard credits)
+    EmbeddingFreshness freshness, IAiBudgetGuard credits, WorkspacePermissions permissions)
 {
     public long MaxFileBytes => intake.MaxFileBytes;
 
@@ -50,12 +50,19 @@ public sealed class DocumentLibrary(
         return freshness.StatusAsync(ws, user, ct);
     }
 
-    /// <summary>Re-embedding spends the workspace's AI budget, so it takes an owner or admin.</summary>
+    /// <summary>Whether the user manages the knowledge base (the pages show its actions only to them).</summary>
+    public async Task<bool> CanManageAsync(CancellationToken ct = default)
+    {
+        var (ws, user) = Scope();
+        return user is { } id && await permissions.HasAsync(ws, id, WorkspacePermission.ManageDocuments, ct);
+    }
+
+    /// <summary>Re-embedding the whole knowledge base spends the workspace's AI budget: it takes manage_documents.</summary>
     public async Task<(int Queued, string? Error)> ReembedAsync(CancellationToken ct = default)
     {
         var (ws, user) = Scope();
-        if (workspace.Access?.Role is not (BuiltInRoles.Owner or BuiltInRoles.Admin))
-            return (0, "Only workspace owners and admins can re-embed the knowledge base.");
+        if (!await CanManageAsync(ct))
+            return (0, "Re-embedding the knowledge base takes the \"manage documents\" permission (owners and admins have it).");
         var queued = await freshness.QueueAsync(ws, user, ct);
         return (queued, queued == 0 ? "Nothing to re-embed: every ready passage already uses the current model." : null);
     }
@@ -70,11 +77,11 @@ public sealed class DocumentLibrary(
     public async Task<string?> DeleteAsync(DocumentRow document, CancellationToken ct = default)
     {
         var (ws, user) = Scope();
-        var role = workspace.Access?.Role;
-        if (role is not (BuiltInRoles.Owner or BuiltInRoles.Admin))
+        if (!await CanManageAsync(ct))
         {
             // Members may delete what they uploaded themselves.
-            if (user is null || await queries.CreatedByAsync(ws, user, document.Id, ct) != user) return "Only workspace owners and admins can delete documents uploaded by others.";
+            if (user is null || await queries.CreatedByAsync(ws, user, document.Id, ct) != user)
+                return "Deleting documents added by others takes the \"manage documents\" permission (owners and admins have it).";
         }
         return await queries.DeleteAsync(ws, user, document.Id, ct) ? null : "The document no longer exists.";
     }

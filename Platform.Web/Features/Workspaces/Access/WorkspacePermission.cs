@@ -18,7 +18,7 @@ public static class WorkspacePermission
     public static string Describe(string permission) => permission switch
     {
         ManageMembers => "Manage members, invites, roles and teams",
-        ManageDocuments => "Upload, edit and delete knowledge documents",
+        ManageDocuments => "Manage the knowledge base: delete anyone's documents, re-embed, import from Git",
         ManageSettings => "Change workspace settings, data placement and AI providers",
         ViewCosts => "See AI costs",
         ManageBudgets => "Set budgets and alerts",

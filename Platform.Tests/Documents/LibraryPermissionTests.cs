@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using Platform.Data.Tenancy;
+using Platform.Web.Ai;
+using Platform.Web.Features.Documents;
+using Platform.Web.Features.Documents.Ingestion;
+using Platform.Web.Features.Workspaces;
+
+namespace Platform.Tests.Documents;
+
+public sealed class LibraryPermissionPlatform() : DocumentsPlatform(PlatformMode.Local)
+{
+    protected override void ConfigureServices(IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        base.ConfigureServices(services, configuration);
+        services.AddSingleton<WorkspacePermissions>();
+    }
+}
+
+/// <summary>The Documents pages' service decides by the workspace's permissions, custom roles included, not by
+/// built-in role names: members add and delete their own; manage_documents deletes anyone's and re-embeds.</summary>
+public class LibraryPermissionTests(LibraryPermissionPlatform platform) : IClassFixture<LibraryPermissionPlatform>
+{
+    private sealed class SignedIn(Guid userId) : AuthenticationStateProvider
+    {
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(
+            new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId.ToString())], "test"))));
+    }
+
+    private async Task<DocumentLibrary> LibraryForAsync(Guid workspaceId, Guid userId)
+    {
+        string slug;
+        await using (var db = platform.Main.Create(DbSession.None))
+            slug = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Slug).SingleAsync();
+        var current = new CurrentWorkspace(new SignedIn(userId), platform.Services.GetRequiredService<WorkspaceDirectory>());
+        Assert.NotNull(await current.EnterAsync(slug));
+        var s = platform.Services;
+        return new DocumentLibrary(current, platform.Intake, platform.Queries, platform.Search, s.GetRequiredService<EmbeddingFreshness>(),
+            s.GetRequiredService<IAiBudgetGuard>(), s.GetRequiredService<WorkspacePermissions>());
+    }
+
+    private static async Task<DocumentRow> AddAsync(DocumentLibrary library, string title)
+    {
+        var added = await library.AddTextAsync(title, $"# {title}\n\nSome text about {title}.");
+        Assert.Equal(IntakeOutcome.Queued, added.Outcome);
+        return (await library.ListAsync()).Single(d => d.Id == added.DocumentId);
+    }
+
+    [Fact]
+    public async Task Members_delete_their_own_documents_and_manage_documents_deletes_anyones()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var member = await LibraryForAsync(ws, await platform.AddMemberAsync(ws));
+        var librarian = await LibraryForAsync(ws, await platform.AddMemberAsync(ws, WorkspacePermission.ManageDocuments));
+        var ownerLibrary = await LibraryForAsync(ws, owner);
+
+        var ownersDoc = await AddAsync(ownerLibrary, "Owner's handbook");
+        var membersDoc = await AddAsync(member, "Member's notes");
+        Assert.False(await member.CanManageAsync());
+        Assert.True(await librarian.CanManageAsync());
+        Assert.True(await ownerLibrary.CanManageAsync());
+
+        Assert.Contains("manage documents", await member.DeleteAsync(ownersDoc));
+        Assert.Null(await member.DeleteAsync(membersDoc));
+        Assert.Null(await librarian.DeleteAsync(ownersDoc)); // a custom role granting manage_documents is enough
+        Assert.Empty(await ownerLibrary.ListAsync());
+
+        var (_, refusal) = await member.ReembedAsync();
+        Assert.Contains("manage documents", refusal);
+        var (_, librarianAnswer) = await librarian.ReembedAsync();
+        Assert.DoesNotContain("permission", librarianAnswer ?? "");
+    }
+}
