@@ -32,6 +32,34 @@ public class MembersAndPermissionsTests(WorkspacesLocalPlatform platform) : ICla
     }
 
     [Fact]
+    public async Task A_team_carrying_a_role_grants_its_permissions_to_its_members_only_while_they_are_in_it()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var (inTeam, outside) = (await platform.CreateUserAsync(), await platform.CreateUserAsync());
+        await platform.AddMemberAsync(ws, inTeam, BuiltInRoles.Member);
+        await platform.AddMemberAsync(ws, outside, BuiltInRoles.Member);
+        var roles = platform.Get<WorkspaceRolesService>();
+        var finance = (await roles.SaveRoleAsync(ws, owner, null, "Finance", [WorkspacePermission.ViewCosts])).Value;
+
+        var team = await roles.SaveTeamAsync(ws, owner, null, "Finance team", null, [inTeam], finance);
+        Assert.True(team.Ok, team.Error);
+        Assert.True(await Permissions.HasAsync(ws, inTeam, WorkspacePermission.ViewCosts));
+        Assert.True(await Permissions.HasAsync(ws, inTeam, WorkspacePermission.UseChat)); // adds, never takes away
+        Assert.False(await Permissions.HasAsync(ws, outside, WorkspacePermission.ViewCosts));
+        var listed = Assert.Single(await roles.ListRolesAsync(ws, owner));
+        Assert.Equal((0, 1), (listed.MemberCount, listed.TeamCount));
+
+        // Out of the team, out of its permissions; a role that no longer exists can't be given to a team.
+        Assert.True((await roles.SaveTeamAsync(ws, owner, team.Value, "Finance team", null, [outside], finance)).Ok);
+        Assert.False(await Permissions.HasAsync(ws, inTeam, WorkspacePermission.ViewCosts));
+        Assert.True(await Permissions.HasAsync(ws, outside, WorkspacePermission.ViewCosts));
+        Assert.True((await roles.DeleteRoleAsync(ws, owner, finance)).Ok);
+        Assert.False(await Permissions.HasAsync(ws, outside, WorkspacePermission.ViewCosts));
+        Assert.Null(Assert.Single(await roles.ListTeamsAsync(ws, owner)).RoleId);
+        Assert.False((await roles.SaveTeamAsync(ws, owner, team.Value, "Finance team", null, [outside], finance)).Ok);
+    }
+
+    [Fact]
     public async Task A_member_cannot_change_roles_or_remove_people_through_the_service()
     {
         var (ws, owner) = await platform.CreateWorkspaceAsync();

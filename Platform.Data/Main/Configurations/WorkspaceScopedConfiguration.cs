@@ -58,6 +58,9 @@ public class TeamConfiguration : IEntityTypeConfiguration<Team>
         b.IsWorkspaceScoped("teams");
         b.Property(t => t.Name).HasMaxLength(80);
         b.HasIndex(t => new { t.WorkspaceId, t.Name }).IsUnique();
+        // Restrict, like a member's role: deleting a role first clears it from teams (WorkspaceRolesService).
+        b.HasOne<WorkspaceRole>().WithMany().HasForeignKey(t => new { t.WorkspaceId, t.WorkspaceRoleId })
+            .OnDelete(DeleteBehavior.Restrict);
     }
 }
 

@@ -56,6 +56,8 @@ public class Team : WorkspaceScoped
 {
     public required string Name { get; set; }
     public string? Description { get; set; }
+    /// <summary>A custom role whose permissions every member of the team gets, on top of their own.</summary>
+    public Guid? WorkspaceRoleId { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 }
 

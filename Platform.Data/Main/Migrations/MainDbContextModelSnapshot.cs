@@ -899,12 +899,19 @@ namespace Platform.Data.Main.Migrations
                         .HasColumnType("character varying(80)")
                         .HasColumnName("name");
 
+                    b.Property<Guid?>("WorkspaceRoleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_role_id");
+
                     b.HasKey("WorkspaceId", "Id")
                         .HasName("pk_teams");
 
                     b.HasIndex("WorkspaceId", "Name")
                         .IsUnique()
                         .HasDatabaseName("ix_teams_workspace_id_name");
+
+                    b.HasIndex("WorkspaceId", "WorkspaceRoleId")
+                        .HasDatabaseName("ix_teams_workspace_id_workspace_role_id");
 
                     b.ToTable("teams", "main");
                 });
@@ -1564,6 +1571,12 @@ namespace Platform.Data.Main.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_teams_workspaces_workspace_id");
+
+                    b.HasOne("Platform.Data.Main.Entities.WorkspaceRole", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId", "WorkspaceRoleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_teams_workspace_roles_workspace_id_workspace_role_id");
                 });
 
             modelBuilder.Entity("Platform.Data.Main.Entities.TeamMember", b =>

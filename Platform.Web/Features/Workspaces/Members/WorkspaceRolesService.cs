@@ -4,8 +4,9 @@ using Platform.Data.Tenancy;
 
 namespace Platform.Web.Features.Workspaces;
 
-public sealed record RoleRow(Guid Id, string Name, string[] Permissions, int MemberCount);
-public sealed record TeamRow(Guid Id, string Name, string? Description, IReadOnlyList<Guid> MemberIds);
+public sealed record RoleRow(Guid Id, string Name, string[] Permissions, int MemberCount, int TeamCount);
+/// <param name="RoleId">The custom role every member of the team gets on top of their own; null for none.</param>
+public sealed record TeamRow(Guid Id, string Name, string? Description, IReadOnlyList<Guid> MemberIds, Guid? RoleId);
 
 /// <summary>Custom workspace roles (named permissions on top of the built-in role) and teams. Needs manage_members.</summary>
 public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissions permissions)
@@ -16,7 +17,8 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         return await db.WorkspaceRoles.Where(r => r.WorkspaceId == workspaceId).OrderBy(r => r.Name)
             .Select(r => new RoleRow(r.Id, r.Name, r.Permissions,
-                db.WorkspaceMembers.Count(m => m.WorkspaceId == workspaceId && m.WorkspaceRoleId == r.Id)))
+                db.WorkspaceMembers.Count(m => m.WorkspaceId == workspaceId && m.WorkspaceRoleId == r.Id),
+                db.Teams.Count(t => t.WorkspaceId == workspaceId && t.WorkspaceRoleId == r.Id)))
             .ToListAsync(ct);
     }
 
@@ -63,9 +65,11 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         var role = await db.WorkspaceRoles.SingleOrDefaultAsync(r => r.WorkspaceId == workspaceId && r.Id == id, ct);
         if (role is null) return WorkspaceResult.Success;
-        // Members holding it fall back to their built-in role.
+        // Members holding it fall back to their built-in role; teams carrying it stop granting anything.
         await db.WorkspaceMembers.Where(m => m.WorkspaceId == workspaceId && m.WorkspaceRoleId == id)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.WorkspaceRoleId, (Guid?)null), ct);
+        await db.Teams.Where(t => t.WorkspaceId == workspaceId && t.WorkspaceRoleId == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.WorkspaceRoleId, (Guid?)null), ct);
         db.WorkspaceRoles.Remove(role);
         AuditTrail.Add(db, workspaceId, actorId, "role.deleted", "workspace_role", id, new { role.Name });
         await db.SaveChangesAsync(ct);
@@ -80,12 +84,13 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         var teams = await db.Teams.Where(t => t.WorkspaceId == workspaceId).OrderBy(t => t.Name).ToListAsync(ct);
         var members = await db.TeamMembers.Where(m => m.WorkspaceId == workspaceId).ToListAsync(ct);
         return teams.Select(t => new TeamRow(t.Id, t.Name, t.Description,
-            members.Where(m => m.TeamId == t.Id).Select(m => m.UserId).ToList())).ToList();
+            members.Where(m => m.TeamId == t.Id).Select(m => m.UserId).ToList(), t.WorkspaceRoleId)).ToList();
     }
 
-    /// <summary>Creates (id null) or updates a team and sets its members (who must be workspace members).</summary>
+    /// <summary>Creates (id null) or updates a team, sets its members (who must be workspace members) and the custom
+    /// role it grants them (<paramref name="roleId"/>; null for none).</summary>
     public async Task<WorkspaceResult<Guid>> SaveTeamAsync(Guid workspaceId, Guid actorId, Guid? id, string name,
-        string? description, IReadOnlyCollection<Guid> memberIds, CancellationToken ct = default)
+        string? description, IReadOnlyCollection<Guid> memberIds, Guid? roleId = null, CancellationToken ct = default)
     {
         name = name.Trim();
         if (name.Length is < 2 or > 80) return WorkspaceResult<Guid>.Fail("A team name has 2 to 80 characters.");
@@ -98,11 +103,13 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         var known = await db.WorkspaceMembers.Where(m => m.WorkspaceId == workspaceId && memberIds.Contains(m.UserId))
             .Select(m => m.UserId).ToListAsync(ct);
         if (known.Count != memberIds.Distinct().Count()) return WorkspaceResult<Guid>.Fail("Teams can only hold members of this workspace.");
+        if (roleId is not null && !await db.WorkspaceRoles.AnyAsync(r => r.WorkspaceId == workspaceId && r.Id == roleId, ct))
+            return WorkspaceResult<Guid>.Fail("That role no longer exists.");
 
         Team? team;
         if (id is null)
         {
-            team = new Team { WorkspaceId = workspaceId, Name = name, Description = description };
+            team = new Team { WorkspaceId = workspaceId, Name = name, Description = description, WorkspaceRoleId = roleId };
             db.Teams.Add(team);
         }
         else
@@ -111,11 +118,12 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
             if (team is null) return WorkspaceResult<Guid>.Fail("That team no longer exists.");
             team.Name = name;
             team.Description = description;
+            team.WorkspaceRoleId = roleId;
             await db.TeamMembers.Where(m => m.WorkspaceId == workspaceId && m.TeamId == team.Id).ExecuteDeleteAsync(ct);
         }
         db.TeamMembers.AddRange(known.Select(u => new TeamMember { WorkspaceId = workspaceId, TeamId = team.Id, UserId = u }));
         AuditTrail.Add(db, workspaceId, actorId, id is null ? "team.created" : "team.updated", "team", team.Id,
-            new { name, members = known });
+            new { name, members = known, role = roleId });
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
         return team.Id;
