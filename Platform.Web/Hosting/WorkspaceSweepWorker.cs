@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Platform.Data.Main.Entities;
@@ -9,11 +10,15 @@ namespace Platform.Web.Hosting;
 /// A background worker for work kept per workspace in the database (never in a circuit: it goes on when the tab
 /// closes). It wakes when a page signals a workspace, and sweeps every active workspace at start and every
 /// <see cref="SweepEvery"/> for work it was not told about: left unfinished by a restart or a crash, or queued by
-/// another instance. A failed round is logged and reported to <see cref="WorkerHeartbeats"/>; the loop goes on.
+/// another instance. One workspace failing (its own database dropped or down) is logged and counted in the health
+/// detail but does not hold up the others; a failed round (the main database down) is reported to
+/// <see cref="WorkerHeartbeats"/> as failing. Either way the loop goes on.
 /// </summary>
 public abstract class WorkspaceSweepWorker(
     ChannelReader<Guid> work, MainDbFactory main, WorkerHeartbeats heartbeats, ILogger logger) : BackgroundService
 {
+    private readonly ConcurrentDictionary<Guid, string> _failingWorkspaces = new();
+
     /// <summary>The worker's name on the admin health page.</summary>
     protected abstract string Name { get; }
 
@@ -27,7 +32,7 @@ public abstract class WorkspaceSweepWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        heartbeats.Register(Name, SweepEvery);
+        heartbeats.Register(Name, SweepEvery, DescribeFailures);
         var pending = new Queue<Guid>();
         var nextSweep = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
@@ -36,10 +41,11 @@ public abstract class WorkspaceSweepWorker(
             {
                 if (DateTimeOffset.UtcNow >= nextSweep)
                 {
-                    foreach (var id in await ActiveWorkspacesAsync(stoppingToken))
+                    var active = await ActiveWorkspacesAsync(stoppingToken);
+                    foreach (var gone in _failingWorkspaces.Keys.Except(active)) _failingWorkspaces.TryRemove(gone, out _);
+                    foreach (var id in active)
                     {
-                        await OnSweepAsync(id, stoppingToken);
-                        pending.Enqueue(id);
+                        if (await ForWorkspaceAsync(id, ct => OnSweepAsync(id, ct), stoppingToken)) pending.Enqueue(id);
                     }
                     nextSweep = DateTimeOffset.UtcNow + SweepEvery;
                     heartbeats.Ok(Name);
@@ -57,7 +63,7 @@ public abstract class WorkspaceSweepWorker(
                         continue; // time to sweep
                     }
                 }
-                await DrainAsync(workspaceId, stoppingToken);
+                await ForWorkspaceAsync(workspaceId, ct => DrainAsync(workspaceId, ct), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -72,6 +78,26 @@ public abstract class WorkspaceSweepWorker(
             }
         }
     }
+
+    /// <summary>Runs one workspace's step; false (logged, remembered for the health page) when it failed.</summary>
+    private async Task<bool> ForWorkspaceAsync(Guid workspaceId, Func<CancellationToken, Task> step, CancellationToken ct)
+    {
+        try
+        {
+            await step(ct);
+            _failingWorkspaces.TryRemove(workspaceId, out _);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "{Worker}: workspace {WorkspaceId} failed; the others go on", Name, workspaceId);
+            _failingWorkspaces[workspaceId] = e.GetBaseException().Message;
+            return false;
+        }
+    }
+
+    private string DescribeFailures() => _failingWorkspaces.IsEmpty ? ""
+        : $"{_failingWorkspaces.Count} workspace(s) failing, e.g. {_failingWorkspaces.First().Value}";
 
     private async Task<List<Guid>> ActiveWorkspacesAsync(CancellationToken ct)
     {

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Platform.Data.Tenancy;
+using Platform.Tests.Infrastructure;
+using Platform.Web.Hosting;
+
+namespace Platform.Tests.Hosting;
+
+/// <summary>The shared worker loop on a real main database: one workspace failing does not hold up the others,
+/// and the health page says so without calling the worker itself broken.</summary>
+public class WorkspaceSweepWorkerTests(LocalPlatform platform) : IClassFixture<LocalPlatform>
+{
+    private sealed class Worker(ChannelReader<Guid> work, MainDbFactory main, WorkerHeartbeats heartbeats, Guid broken)
+        : WorkspaceSweepWorker(work, main, heartbeats, NullLogger.Instance)
+    {
+        public ConcurrentDictionary<Guid, int> Drained { get; } = new();
+        protected override string Name => "Test worker";
+        protected override TimeSpan SweepEvery => TimeSpan.FromMinutes(5);
+
+        protected override Task DrainAsync(Guid workspaceId, CancellationToken ct)
+        {
+            if (workspaceId == broken) throw new InvalidOperationException("its database is gone");
+            Drained.AddOrUpdate(workspaceId, 1, (_, n) => n + 1);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_workspace_is_reported_and_skipped_while_the_others_are_drained()
+    {
+        var (broken, _) = await platform.CreateWorkspaceAsync();
+        var (fine, _) = await platform.CreateWorkspaceAsync();
+        var heartbeats = new WorkerHeartbeats(TimeProvider.System);
+        var signals = Channel.CreateUnbounded<Guid>();
+        using var worker = new Worker(signals.Reader, platform.Services.GetRequiredService<MainDbFactory>(), heartbeats, broken);
+
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            // The start-up sweep visits both; a signal after it is served too, past the broken one again.
+            await EventuallyAsync(() => worker.Drained.ContainsKey(fine));
+            signals.Writer.TryWrite(broken);
+            signals.Writer.TryWrite(fine);
+            await EventuallyAsync(() => worker.Drained.GetValueOrDefault(fine) >= 2);
+
+            var status = Assert.Single(heartbeats.Snapshot());
+            Assert.True(status.Healthy);
+            Assert.StartsWith("1 workspace(s) failing, e.g. its database is gone", status.Detail);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 20 s");
+            await Task.Delay(50);
+        }
+    }
+}
