@@ -135,6 +135,38 @@ public class GitSourceRulesTests(GitImportPlatform platform) : IClassFixture<Git
         foreach (var s in accepted) s.Dispose();
     }
 
+    [Fact]
+    public async Task Git_connects_to_the_addresses_that_were_checked_not_to_a_fresh_lookup_of_the_name()
+    {
+        // A name that resolves nowhere, pinned to a listener: if git looked the name up itself it could not connect.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var connected = listener.AcceptSocketAsync();
+
+        var pin = HostGuard.PinArguments("rebind.invalid", port, [IPAddress.Loopback]);
+        Assert.Equal(["-c", $"http.curloptResolve=rebind.invalid:{port}:127.0.0.1"], pin);
+        Assert.Equal("h:443:1.2.3.4,[2001:db8::1]",
+            HostGuard.PinArguments("h", 443, [IPAddress.Parse("1.2.3.4"), IPAddress.Parse("2001:db8::1")])[1]["http.curloptResolve=".Length..]);
+        Assert.Empty(HostGuard.PinArguments("h", 443, []));
+
+        var options = Options.Create(new GitImportOptions { TimeoutSeconds = 5 });
+        var git = new GitCli(options, NullLogger<GitCli>.Instance);
+        var run = git.RunAsync([.. pin, "ls-remote", "--", $"https://rebind.invalid:{port}/owner/repo.git"], null, false, CancellationToken.None);
+        using var socket = await connected.WaitAsync(TimeSpan.FromSeconds(20));
+        socket.Close(); // no TLS: git fails, having connected where it was told
+        Assert.False((await run).Ok);
+        listener.Stop();
+    }
+
+    [Fact]
+    public async Task A_host_that_does_not_resolve_is_refused_before_git_runs()
+    {
+        var (refusal, addresses) = await HostGuard.CheckAsync("no-such-host.invalid", CancellationToken.None);
+        Assert.Equal(HostGuard.Unresolvable, refusal);
+        Assert.Empty(addresses);
+    }
+
     [Theory]
     [InlineData("---\ntitle: \"From front matter\"\n---\n# Heading", "From front matter")]
     [InlineData("```\n# not a heading\n```\n\n## Real heading ##\n", "Real heading")]

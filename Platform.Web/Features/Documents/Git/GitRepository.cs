@@ -80,19 +80,25 @@ public sealed class GitCheckout(GitCli git, string folder, string commit, string
 /// <summary>The git operations of Git import: check a repository and branch exist, and shallow-clone them.</summary>
 public sealed class GitRepository(GitCli git, IOptions<GitImportOptions> options)
 {
-    /// <summary>Null when git may contact the repository's host (see <see cref="HostGuard"/>).</summary>
-    private async Task<string?> CheckHostAsync(GitAddress address, CancellationToken ct) =>
-        address.IsLocal || options.Value.AllowPrivateNetworks ? null
-            : await HostGuard.CheckAsync(new Uri(address.CloneUrl).Host, ct);
+    /// <summary>Whether git may contact the repository's host (see <see cref="HostGuard"/>), and the global options
+    /// that pin it to the addresses checked; every command that reaches the remote starts with them.</summary>
+    private async Task<(string? Refusal, List<string> Pin)> CheckHostAsync(GitAddress address, CancellationToken ct)
+    {
+        if (address.IsLocal || options.Value.AllowPrivateNetworks) return (null, []);
+        var uri = new Uri(address.CloneUrl);
+        var (refusal, addresses) = await HostGuard.CheckAsync(uri.Host, ct);
+        return (refusal, [.. HostGuard.PinArguments(uri.IdnHost, uri.Port, addresses)]);
+    }
 
     private static string TempRoot => Path.Combine(Path.GetTempPath(), "platform-git");
 
     /// <summary>Asks the remote (ls-remote, no clone) for the branch, or its default branch when none is given.</summary>
     public async Task<(string? Branch, string? Error)> ProbeAsync(GitAddress address, string? branch, CancellationToken ct)
     {
-        if (await CheckHostAsync(address, ct) is { } refused) return (null, refused);
+        var (refused, pin) = await CheckHostAsync(address, ct);
+        if (refused is not null) return (null, refused);
         var output = new MemoryStream();
-        List<string> args = ["ls-remote", "--symref", "--", address.CloneUrl, "HEAD"];
+        List<string> args = [.. pin, "ls-remote", "--symref", "--", address.CloneUrl, "HEAD"];
         if (branch is not null) args.Add("refs/heads/" + branch);
         var result = await git.RunAsync(args, null, address.IsLocal, ct, (s, t) => s.CopyToAsync(output, t));
         if (!result.Ok) return (null, git.Explain(result, branch));
@@ -110,10 +116,11 @@ public sealed class GitRepository(GitCli git, IOptions<GitImportOptions> options
     /// it cannot be told (the clone that follows then reports why).</summary>
     public async Task<string?> RemoteCommitAsync(GitAddress address, string? branch, CancellationToken ct)
     {
-        if (await CheckHostAsync(address, ct) is not null) return null;
+        var (refused, pin) = await CheckHostAsync(address, ct);
+        if (refused is not null) return null;
         var output = new MemoryStream();
         var reference = branch is null ? "HEAD" : "refs/heads/" + branch;
-        var result = await git.RunAsync(["ls-remote", "--", address.CloneUrl, reference], null, address.IsLocal, ct,
+        var result = await git.RunAsync([.. pin, "ls-remote", "--", address.CloneUrl, reference], null, address.IsLocal, ct,
             (s, t) => s.CopyToAsync(output, t));
         if (!result.Ok) return null;
         var line = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -124,12 +131,13 @@ public sealed class GitRepository(GitCli git, IOptions<GitImportOptions> options
     /// <summary>`clone --depth 1 --single-branch --no-tags --no-checkout` into a fresh temp folder.</summary>
     public async Task<(GitCheckout? Checkout, string? Error)> CloneAsync(GitAddress address, string? branch, CancellationToken ct)
     {
-        if (await CheckHostAsync(address, ct) is { } refused) return (null, refused);
+        var (refused, pin) = await CheckHostAsync(address, ct);
+        if (refused is not null) return (null, refused);
         var folder = Path.Combine(TempRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(TempRoot);
         try
         {
-            List<string> args = ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--no-checkout"];
+            List<string> args = [.. pin, "clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--no-checkout"];
             if (branch is not null) { args.Add("--branch"); args.Add(branch); }
             args.AddRange(["--", address.CloneUrl, folder]);
             var result = await git.RunAsync(args, TempRoot, address.IsLocal, ct);

@@ -6,8 +6,9 @@ namespace Platform.Web.Features.Documents.Git;
 /// <summary>
 /// Keeps users from pointing the server's git at its own network (cloud metadata endpoints, internal services):
 /// a repository host that is, or resolves to, a loopback, private, link-local or otherwise non-public address is
-/// refused unless Documents:Git:AllowPrivateNetworks is set. Redirects are not followed either (see GitCli). A host
-/// that does not resolve here is left to git, which fails the same way.
+/// refused unless Documents:Git:AllowPrivateNetworks is set. Redirects are not followed either (see GitCli). The
+/// addresses vetted here are handed to git (<see cref="PinArguments"/>), so git cannot look the name up again and
+/// get a private address the second time (DNS rebinding). A host that does not resolve is refused.
 /// </summary>
 public static class HostGuard
 {
@@ -29,19 +30,30 @@ public static class HostGuard
         return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (v6[0] & 0xFE) == 0xFC);
     }
 
-    /// <summary>Null when the host may be contacted, else the refusal.</summary>
-    public static async Task<string?> CheckAsync(string host, CancellationToken ct)
+    public const string Unresolvable = "The repository's host could not be found.";
+
+    /// <summary>Null when the host may be contacted, else the refusal; with the addresses git must use for it
+    /// (empty for an address literal, which needs no lookup).</summary>
+    public static async Task<(string? Refusal, IReadOnlyList<IPAddress> Addresses)> CheckAsync(string host, CancellationToken ct)
     {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal)) return IsPublic(literal) ? null : Refusal;
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return Refusal;
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal)) return (IsPublic(literal) ? null : Refusal, []);
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return (Refusal, []);
         try
         {
             var addresses = await Dns.GetHostAddressesAsync(host, ct);
-            return addresses.All(IsPublic) ? null : Refusal;
+            if (addresses.Length == 0) return (Unresolvable, []);
+            return addresses.All(IsPublic) ? (null, addresses) : (Refusal, []);
         }
         catch (SocketException)
         {
-            return null; // unresolvable here: git reports "could not resolve host"
+            return (Unresolvable, []);
         }
     }
+
+    /// <summary>git's global options that make its HTTP client use exactly these addresses for host:port
+    /// (curl's resolve list, git ≥ 2.37); none when there is nothing to pin.</summary>
+    public static IReadOnlyList<string> PinArguments(string host, int port, IReadOnlyList<IPAddress> addresses) =>
+        addresses.Count == 0 ? []
+            : ["-c", $"http.curloptResolve={host}:{port}:" + string.Join(',', addresses.Select(a =>
+                a.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{a}]" : a.ToString()))];
 }
