@@ -11,8 +11,13 @@ namespace Platform.Tests.Documents.Git;
 
 /// <summary>The Documents platform plus Git import, with a temp folder as the one allowed local root. The workers
 /// are not started: tests drain syncs and ingestion explicitly.</summary>
-public sealed class GitImportPlatform() : DocumentsPlatform(Platform.Data.Tenancy.PlatformMode.Local), IAsyncLifetime
+public class GitImportPlatform : DocumentsPlatform, IAsyncLifetime
 {
+    public GitImportPlatform() : this(PlatformMode.Local) { }
+
+    /// <summary>xunit wants one public constructor per fixture: the Hosted variant comes through this one.</summary>
+    protected GitImportPlatform(PlatformMode mode) : base(mode) { }
+
     public const long MaxFileBytes = 64 * 1024;
     public const int MaxFiles = 40;
 
@@ -101,3 +106,6 @@ public sealed class TestRepo
         return output;
     }
 }
+
+/// <summary>The same, with the workspaces' data in the separate tenant database (Hosted mode).</summary>
+public sealed class HostedGitImportPlatform() : GitImportPlatform(PlatformMode.Hosted);

@@ -228,3 +228,6 @@ public class GitSyncTests(GitImportPlatform platform) : IClassFixture<GitImportP
         Assert.Equal(0, await db.GitSyncRuns.CountAsync());
     }
 }
+
+/// <summary>Every sync scenario again with the workspaces' data in their own tenant database (Hosted mode).</summary>
+public sealed class HostedGitSyncTests(HostedGitImportPlatform platform) : GitSyncTests(platform), IClassFixture<HostedGitImportPlatform>;
