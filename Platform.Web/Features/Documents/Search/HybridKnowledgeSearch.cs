@@ -35,6 +35,7 @@ public sealed class HybridKnowledgeSearch(
     public static async Task<IReadOnlyList<KnowledgePassage>> SearchOnAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
         HybridSearchQuery search, CancellationToken ct = default)
     {
+        await search.ConfigureIndexAsync(connection, tx, ct);
         await KeywordQuery.RequireAllAsync(connection, tx, search.Text, ct);
         var result = await search.RunAsync(connection, tx, exact: false, ct);
         if (result.KeywordHits < search.K && await KeywordQuery.RelaxAsync(connection, tx, search.WorkspaceId, search.Text, ct))

@@ -26,15 +26,17 @@ public sealed record HybridSearchQuery(Guid WorkspaceId, string Text, float[] Ve
     /// <param name="KeywordHits">How many chunks the keyword side contributed (at most <see cref="Candidates"/>).</param>
     public sealed record Result(List<KnowledgePassage> Passages, int KeywordHits);
 
+    /// <summary>The HNSW settings for this search, transaction-local: once per transaction, before any <see cref="RunAsync"/>.</summary>
+    public async Task ConfigureIndexAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var settings = new NpgsqlCommand(
+            "SELECT set_config('hnsw.ef_search', @ef, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", connection, tx);
+        settings.Parameters.AddWithValue("ef", Math.Max(Candidates, EfSearch).ToString());
+        await settings.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<Result> RunAsync(NpgsqlConnection connection, NpgsqlTransaction tx, bool exact, CancellationToken ct)
     {
-        await using (var settings = new NpgsqlCommand(
-            "SELECT set_config('hnsw.ef_search', @ef, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", connection, tx))
-        {
-            settings.Parameters.AddWithValue("ef", Math.Max(Candidates, EfSearch).ToString());
-            await settings.ExecuteNonQueryAsync(ct);
-        }
-
         await using var command = new NpgsqlCommand(Sql(exact), connection, tx);
         command.Parameters.AddWithValue("ws", WorkspaceId);
         command.Parameters.AddWithValue("model", Model);
