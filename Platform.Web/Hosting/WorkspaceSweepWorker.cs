@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
-using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 
 namespace Platform.Web.Hosting;
@@ -41,7 +39,7 @@ public abstract class WorkspaceSweepWorker(
             {
                 if (DateTimeOffset.UtcNow >= nextSweep)
                 {
-                    var active = await ActiveWorkspacesAsync(stoppingToken);
+                    var active = await EveryWorkspace.IdsAsync(main, activeOnly: true, stoppingToken);
                     foreach (var gone in _failingWorkspaces.Keys.Except(active)) _failingWorkspaces.TryRemove(gone, out _);
                     foreach (var id in active)
                     {
@@ -98,11 +96,4 @@ public abstract class WorkspaceSweepWorker(
 
     private string DescribeFailures() => _failingWorkspaces.IsEmpty ? ""
         : $"{_failingWorkspaces.Count} workspace(s) failing, e.g. {_failingWorkspaces.First().Value}";
-
-    private async Task<List<Guid>> ActiveWorkspacesAsync(CancellationToken ct)
-    {
-        // The workspace directory carries no workspace_id (no RLS): listing ids needs no session.
-        await using var db = main.Create(DbSession.None);
-        return await db.Workspaces.Where(w => w.Status == WorkspaceStatus.Active).Select(w => w.Id).ToListAsync(ct);
-    }
 }

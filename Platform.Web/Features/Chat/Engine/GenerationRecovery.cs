@@ -51,19 +51,7 @@ public sealed class GenerationRecovery(
     /// <summary>Marks every stale streaming generation interrupted; returns how many.</summary>
     public async Task<int> SweepAsync(CancellationToken ct = default)
     {
-        List<Guid> workspaces;
-        // The workspace directory carries no workspace_id (no RLS): listing ids needs no session.
-        await using (var db = main.Create(DbSession.None))
-            workspaces = await db.Workspaces.Select(w => w.Id).ToListAsync(ct);
-        var total = 0;
-        foreach (var workspaceId in workspaces)
-        {
-            try { total += await SweepWorkspaceAsync(workspaceId, ct); }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Recovery sweep of workspace {WorkspaceId} failed", workspaceId);
-            }
-        }
+        var total = await EveryWorkspace.SumAsync(main, logger, "Recovery sweep", SweepWorkspaceAsync, ct);
         if (total > 0) logger.LogInformation("Marked {Count} interrupted generation(s)", total);
         return total;
     }

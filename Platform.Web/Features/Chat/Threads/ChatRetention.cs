@@ -48,19 +48,7 @@ public sealed class ChatRetention(
     /// <summary>Purges every workspace; one failing workspace (its database down) does not stop the others.</summary>
     public async Task<int> PurgeAsync(CancellationToken ct = default)
     {
-        List<Guid> workspaces;
-        // The workspace directory carries no workspace_id (no RLS): listing ids needs no session.
-        await using (var db = main.Create(DbSession.None))
-            workspaces = await db.Workspaces.Select(w => w.Id).ToListAsync(ct);
-        var total = 0;
-        foreach (var workspaceId in workspaces)
-        {
-            try { total += await PurgeWorkspaceAsync(workspaceId, ct); }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Purging deleted chats of workspace {WorkspaceId} failed", workspaceId);
-            }
-        }
+        var total = await EveryWorkspace.SumAsync(main, logger, "Purging deleted chats", PurgeWorkspaceAsync, ct);
         if (total > 0) logger.LogInformation("Purged {Count} chat(s) deleted more than {Days} days ago", total, options.Value.RestorableFor.TotalDays);
         return total;
     }
