@@ -49,4 +49,17 @@ public class WorkerHeartbeatsTests
         heartbeats.Ok("Writer");
         Assert.True(heartbeats.Snapshot().Single().Healthy);
     }
+
+    [Fact]
+    public async Task A_round_that_throws_is_reported_failing_instead_of_ending_the_worker()
+    {
+        var heartbeats = new WorkerHeartbeats(new Clock());
+        heartbeats.Register("Purge", TimeSpan.FromHours(1));
+        await heartbeats.RoundAsync("Purge", _ => throw new TimeoutException("main database unreachable"),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        Assert.False(heartbeats.Snapshot().Single().Healthy);
+
+        await heartbeats.RoundAsync("Purge", _ => Task.CompletedTask, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        Assert.True(heartbeats.Snapshot().Single().Healthy);
+    }
 }

@@ -41,6 +41,22 @@ public sealed class WorkerHeartbeats(TimeProvider time)
         e.Error = error.GetBaseException().Message;
     }
 
+    /// <summary>One round of a periodic worker: reported either way, and a failure (the main database down) logged
+    /// rather than thrown, since an exception escaping a BackgroundService ends it for the life of the process.</summary>
+    public async Task RoundAsync(string worker, Func<CancellationToken, Task> round, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            await round(ct);
+            Ok(worker);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "{Worker}: round failed; trying again next round", worker);
+            Failed(worker, e);
+        }
+    }
+
     public IReadOnlyList<Status> Snapshot()
     {
         var now = time.GetUtcNow();

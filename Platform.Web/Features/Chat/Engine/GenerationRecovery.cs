@@ -23,29 +23,13 @@ public sealed class GenerationRecovery(
         heartbeats.Register(Name, options.Value.SweepInterval, () => $"{registry.Count} streaming now");
         try
         {
-            await GuardedSweepAsync(stoppingToken);
+            await heartbeats.RoundAsync(Name, SweepAsync, logger, stoppingToken);
             await Task.Delay(options.Value.StaleAfter, stoppingToken);
             using var timer = new PeriodicTimer(options.Value.SweepInterval);
-            do await GuardedSweepAsync(stoppingToken);
+            do await heartbeats.RoundAsync(Name, SweepAsync, logger, stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) { }
-    }
-
-    /// <summary>A sweep that fails (main database down) is logged and tried again next round: an exception
-    /// escaping ExecuteAsync would end recovery for the life of the process.</summary>
-    private async Task GuardedSweepAsync(CancellationToken ct)
-    {
-        try
-        {
-            await SweepAsync(ct);
-            heartbeats.Ok(Name);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "Recovery sweep failed; trying again next round");
-            heartbeats.Failed(Name, e);
-        }
     }
 
     /// <summary>Marks every stale streaming generation interrupted; returns how many.</summary>

@@ -26,20 +26,7 @@ public sealed class ChatRetention(
             // Not at the very start: start-up belongs to migrations, recovery and ingestion.
             await Task.Delay(TimeSpan.FromMinutes(1), stoppingToken);
             using var timer = new PeriodicTimer(options.Value.PurgeInterval);
-            do
-            {
-                try
-                {
-                    await PurgeAsync(stoppingToken);
-                    heartbeats.Ok(Name);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The main database down: try again next round rather than end the worker.
-                    logger.LogError(e, "Purging deleted chats failed; trying again next round");
-                    heartbeats.Failed(Name, e);
-                }
-            }
+            do await heartbeats.RoundAsync(Name, PurgeAsync, logger, stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) { }
