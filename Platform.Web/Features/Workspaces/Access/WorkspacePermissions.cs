@@ -6,7 +6,7 @@ namespace Platform.Web.Features.Workspaces;
 /// <summary>
 /// The one place that answers "may this user do X in this workspace?" for every area's services: the built-in
 /// role, plus the member's custom role, plus the custom roles of the teams they are in. Always reads the membership
-/// fresh (two small indexed queries), so a removed member or a suspended workspace is refused at
+/// fresh (one small indexed query), so a removed member or a suspended workspace is refused at
 /// the next operation, not after some cache expires.
 /// </summary>
 public sealed class WorkspacePermissions(MainDbFactory main)
@@ -23,18 +23,18 @@ public sealed class WorkspacePermissions(MainDbFactory main)
                              m.Role, m.WorkspaceRoleId, w.Status,
                              Extra = db.WorkspaceRoles.Where(r => r.WorkspaceId == m.WorkspaceId && r.Id == m.WorkspaceRoleId)
                                  .Select(r => r.Permissions).FirstOrDefault(),
+                             // What the user's teams carry adds to their own role (a team's role never takes anything away).
+                             ViaTeams = (from tm in db.TeamMembers
+                                         join t in db.Teams on new { tm.WorkspaceId, tm.TeamId } equals new { t.WorkspaceId, TeamId = t.Id }
+                                         join r in db.WorkspaceRoles on new { t.WorkspaceId, RoleId = t.WorkspaceRoleId }
+                                             equals new { r.WorkspaceId, RoleId = (Guid?)r.Id }
+                                         where tm.WorkspaceId == m.WorkspaceId && tm.UserId == m.UserId
+                                         select r.Permissions).ToList(),
                          }).SingleOrDefaultAsync(ct);
         if (row is null) return null;
-        // What the user's teams carry adds to their own role (a team's role never takes anything away).
-        var viaTeams = await (from tm in db.TeamMembers
-                              join t in db.Teams on new { tm.WorkspaceId, tm.TeamId } equals new { t.WorkspaceId, TeamId = t.Id }
-                              join r in db.WorkspaceRoles on new { t.WorkspaceId, RoleId = t.WorkspaceRoleId }
-                                  equals new { r.WorkspaceId, RoleId = (Guid?)r.Id }
-                              where tm.WorkspaceId == workspaceId && tm.UserId == userId
-                              select r.Permissions).ToListAsync(ct);
         var permissions = new HashSet<string>(WorkspacePermission.ForBuiltInRole(row.Role));
         // Only names the app knows count: a stale or hand-edited name grants nothing.
-        permissions.UnionWith((row.Extra ?? []).Concat(viaTeams.SelectMany(p => p)).Where(WorkspacePermission.All.Contains));
+        permissions.UnionWith((row.Extra ?? []).Concat(row.ViaTeams.SelectMany(p => p)).Where(WorkspacePermission.All.Contains));
         return new WorkspaceGrant(workspaceId, userId, row.Role, row.WorkspaceRoleId, permissions, row.Status);
     }
 
