@@ -29,17 +29,12 @@ public sealed class ChatBench : IBenchmark
 {
     public string Name => "chat";
 
-    private static readonly string AppTemplate = Environment.GetEnvironmentVariable("Database__Main")
-        ?? "Host=127.0.0.1;Port=55432;Database=platform;Username=platform_app;Password=platform_app_dev";
-    private static readonly string OwnerTemplate = Environment.GetEnvironmentVariable("Database__MainOwner")
-        ?? "Host=127.0.0.1;Port=55432;Database=platform;Username=platform_owner;Password=platform_owner_dev";
 
     public async Task RunAsync(string[] args, BenchReport report)
     {
-        var sequential = Arg(args, "--chats", 200);
-        var concurrent = Arg(args, "--concurrent", 50);
-        var database = $"bench_chat_{Guid.NewGuid():N}";
-        await ExecuteAsync($"CREATE DATABASE \"{database}\"");
+        var sequential = BenchDatabase.Option(args, "--chats", 200);
+        var concurrent = BenchDatabase.Option(args, "--concurrent", 50);
+        var database = await BenchDatabase.CreateAsync("chat");
         try
         {
             await using var mock = await OpenAiProtocolServer.StartAsync();
@@ -58,8 +53,7 @@ public sealed class ChatBench : IBenchmark
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            await BenchDatabase.DropAsync(database);
         }
     }
 
@@ -225,9 +219,9 @@ public sealed class ChatBench : IBenchmark
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Mode"] = "Local",
-            ["Database:Main"] = With(AppTemplate, database),
-            ["Database:MainOwner"] = With(OwnerTemplate, database),
-            ["Database:AppRole"] = new NpgsqlConnectionStringBuilder(AppTemplate).Username,
+            ["Database:Main"] = BenchDatabase.For(BenchDatabase.AppTemplate, database),
+            ["Database:MainOwner"] = BenchDatabase.For(BenchDatabase.OwnerTemplate, database),
+            ["Database:AppRole"] = new NpgsqlConnectionStringBuilder(BenchDatabase.AppTemplate).Username,
             ["Chat:OfflineChunkDelay"] = "00:00:00",
         }).Build();
         var services = new ServiceCollection();
@@ -272,20 +266,7 @@ public sealed class ChatBench : IBenchmark
     private static string Tag(string body) { var i = body.IndexOf("bq", StringComparison.Ordinal); return i < 0 ? "" : body.Substring(i, 8); }
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
     private static double P(List<double> sorted, int p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-    }
-    private static string With(string template, string database) => new NpgsqlConnectionStringBuilder(template) { Database = database }.ConnectionString;
 
-    private static async Task ExecuteAsync(string sql)
-    {
-        await using var c = new NpgsqlConnection(With(OwnerTemplate, "postgres"));
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, c);
-        await cmd.ExecuteNonQueryAsync();
-    }
 
     private sealed class BenchAiSettings : IWorkspaceAiSettingsProvider
     {

@@ -25,34 +25,28 @@ public sealed class CostsBench : IBenchmark
 {
     public string Name => "costs";
 
-    private static readonly string AppTemplate = Environment.GetEnvironmentVariable("Database__Main")
-        ?? "Host=127.0.0.1;Port=55432;Database=platform;Username=platform_app;Password=platform_app_dev";
-    private static readonly string OwnerTemplate = Environment.GetEnvironmentVariable("Database__MainOwner")
-        ?? "Host=127.0.0.1;Port=55432;Database=platform;Username=platform_owner;Password=platform_owner_dev";
 
     public async Task RunAsync(string[] args, BenchReport report)
     {
-        var events = Option(args, "--events", 10_000_000);
-        var workspaceCount = Option(args, "--workspaces", 200);
-        var database = $"bench_costs_{Guid.NewGuid():N}"[..24];
-        await ExecAsync(With(OwnerTemplate, "postgres"), $"CREATE DATABASE \"{database}\"");
+        var events = BenchDatabase.Option(args, "--events", 10_000_000);
+        var workspaceCount = BenchDatabase.Option(args, "--workspaces", 200);
+        var database = await BenchDatabase.CreateAsync("costs");
         report.Note($"costs bench: {events:N0} events, {workspaceCount} workspaces, 90 days, database {database}");
         var services = BuildServices(database);
         try
         {
             await services.GetRequiredService<DatabaseMigrator>().MigrateAllAsync();
-            var owner = With(OwnerTemplate, database);
+            var owner = BenchDatabase.For(BenchDatabase.OwnerTemplate, database);
             var workspaces = await CreateWorkspacesAsync(owner, workspaceCount);
             await LoadEventsAsync(owner, events, report);
-            await DashboardQueriesAsync(With(AppTemplate, database), workspaces, report);
+            await DashboardQueriesAsync(BenchDatabase.For(BenchDatabase.AppTemplate, database), workspaces, report);
             await WritePathAsync(services, workspaces, report);
-            await RecordingLatencyAndLagAsync(services, With(AppTemplate, database), workspaces, report);
+            await RecordingLatencyAndLagAsync(services, BenchDatabase.For(BenchDatabase.AppTemplate, database), workspaces, report);
         }
         finally
         {
             await services.DisposeAsync(); // closes the app role's pools, which the owner may not terminate
-            NpgsqlConnection.ClearAllPools();
-            if (!args.Contains("--keep")) await ExecAsync(With(OwnerTemplate, "postgres"), $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            if (!args.Contains("--keep")) await BenchDatabase.DropAsync(database);
         }
     }
 
@@ -61,9 +55,9 @@ public sealed class CostsBench : IBenchmark
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Mode"] = "Local",
-            ["Database:Main"] = With(AppTemplate, database),
-            ["Database:MainOwner"] = With(OwnerTemplate, database),
-            ["Database:AppRole"] = new NpgsqlConnectionStringBuilder(AppTemplate).Username,
+            ["Database:Main"] = BenchDatabase.For(BenchDatabase.AppTemplate, database),
+            ["Database:MainOwner"] = BenchDatabase.For(BenchDatabase.OwnerTemplate, database),
+            ["Database:AppRole"] = new NpgsqlConnectionStringBuilder(BenchDatabase.AppTemplate).Username,
             ["Pricing:Models:gpt-4o:InputPerMillion"] = "2.50",
             ["Pricing:Models:gpt-4o:OutputPerMillion"] = "10.00",
         }).Build();
@@ -362,22 +356,8 @@ public sealed class CostsBench : IBenchmark
         }
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1].Replace("_", ""), out var v) ? v : fallback;
-    }
 
-    private static string With(string template, string database) =>
-        new NpgsqlConnectionStringBuilder(template) { Database = database, CommandTimeout = 0 }.ConnectionString;
 
-    private static async Task ExecAsync(string connectionString, string sql)
-    {
-        await using var c = new NpgsqlConnection(connectionString);
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, c) { CommandTimeout = 0 };
-        await cmd.ExecuteNonQueryAsync();
-    }
 
     private static async Task Exec(NpgsqlConnection c, NpgsqlTransaction tx, string sql)
     {

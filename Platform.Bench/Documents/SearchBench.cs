@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Pgvector;
@@ -23,37 +22,31 @@ public sealed class SearchBench : IBenchmark
 
     private const int K = 10;
     private const string HalfvecOrder = "c.embedding::halfvec(1024) <=> @v::halfvec(1024)";
-    private static readonly string Owner = Environment.GetEnvironmentVariable("Database__MainOwner")
-        ?? "Host=127.0.0.1;Port=55432;Database=platform;Username=platform_owner;Password=platform_owner_dev";
-    private static readonly string App = Environment.GetEnvironmentVariable("Database__Main")
-        ?? "Host=127.0.0.1;Port=55432;Database=platform;Username=platform_app;Password=platform_app_dev";
 
     public async Task RunAsync(string[] args, BenchReport report)
     {
-        var chunks = Arg(args, "--chunks", 100_000);
-        var workspaces = Math.Max(2, Arg(args, "--workspaces", 50));
-        var queries = Arg(args, "--queries", 50);
-        var database = $"bench_search_{Guid.NewGuid():N}"[..30];
+        var chunks = BenchDatabase.Option(args, "--chunks", 100_000);
+        var workspaces = Math.Max(2, BenchDatabase.Option(args, "--workspaces", 50));
+        var queries = BenchDatabase.Option(args, "--queries", 50);
+        var database = await BenchDatabase.CreateAsync("search");
         report.Note("timings: fastest of 2 (hybrid) or 5 (full text) runs per query, p50/p95 over queries");
         report.Note($"corpus: {chunks:N0} chunks in {workspaces} workspaces (one holds half), {queries} queries, k={K}, database {database}");
-        await ExecAsync(With(Owner, "postgres"), $"CREATE DATABASE \"{database}\"");
         try
         {
             await RunOnAsync(database, chunks, workspaces, queries, args.Contains("--ann-only"), report);
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
             if (args.Contains("--keep")) report.Note($"kept database {database} (--keep)");
-            else await ExecAsync(With(Owner, "postgres"), $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            else await BenchDatabase.DropAsync(database);
         }
     }
 
     private static async Task RunOnAsync(string database, int totalChunks, int workspaceCount, int queryCount, bool annOnly, BenchReport report)
     {
-        var owner = With(Owner, database);
-        var app = With(App, database);
-        await MigrateAsync(owner, new NpgsqlConnectionStringBuilder(App).Username!);
+        var owner = BenchDatabase.For(BenchDatabase.OwnerTemplate, database);
+        var app = BenchDatabase.For(BenchDatabase.AppTemplate, database);
+        await MigrateAsync(owner, new NpgsqlConnectionStringBuilder(BenchDatabase.AppTemplate).Username!);
         await using var appSource = DataSourceRegistry.Build(app);
         await using var ownerSource = DataSourceRegistry.Build(owner);
 
@@ -62,7 +55,7 @@ public sealed class SearchBench : IBenchmark
         var smalls = Enumerable.Range(1, workspaceCount - 1).Select(_ => Guid.CreateVersion7()).ToList();
         var corpus = new Corpus(seed: 42);
         // Bulk load without the ANN index, then build it once (how a real bulk import should run, too).
-        await ExecAsync(owner, "DROP INDEX tenant.ix_document_chunks_embedding_hnsw");
+        await BenchDatabase.ExecAsync(owner, "DROP INDEX tenant.ix_document_chunks_embedding_hnsw");
         var loadClock = Stopwatch.StartNew();
         var loaded = await LoadAsync(appSource, large, totalChunks / 2, corpus);
         foreach (var (ws, i) in smalls.Select((w, i) => (w, i)))
@@ -77,22 +70,22 @@ public sealed class SearchBench : IBenchmark
         report.Target("ingest_copy_vs_savechanges", copyRate / efRate, ">=2", copyRate / efRate >= 2);
 
         // ---- ANN index: halfvec vs vector, built on the loaded data (ADR-002); the app keeps the vector one
-        await ExecAsync(owner, "ANALYZE tenant.document_chunks");
+        await BenchDatabase.ExecAsync(owner, "ANALYZE tenant.document_chunks");
         var queries = Enumerable.Range(0, queryCount).Select(_ => corpus.Query()).ToList();
         var vectors = queries.Select(q => HashingEmbeddingGenerator.Embed(q, out _)).ToList();
         var exact = new List<List<Guid>>();
         foreach (var v in vectors) exact.Add(await VectorTopAsync(appSource, large, v, "c.embedding <=> @v", exactScan: true));
 
         var fullClock = Stopwatch.StartNew();
-        await ExecAsync(owner, "SET maintenance_work_mem = '1GB'; CREATE INDEX ix_bench_vector_hnsw ON tenant.document_chunks USING hnsw (embedding vector_cosine_ops)");
+        await BenchDatabase.ExecAsync(owner, "SET maintenance_work_mem = '1GB'; CREATE INDEX ix_bench_vector_hnsw ON tenant.document_chunks USING hnsw (embedding vector_cosine_ops)");
         var fullBuild = fullClock.Elapsed;
         var fullSize = await ScalarAsync<long>(owner, "SELECT pg_relation_size('tenant.ix_bench_vector_hnsw')");
         var fullRecall = await RecallAsync(appSource, large, vectors, exact, "c.embedding <=> @v");
         var fullP50 = await LatencyAsync(appSource, large, vectors, "c.embedding <=> @v");
-        await ExecAsync(owner, "DROP INDEX tenant.ix_bench_vector_hnsw");
+        await BenchDatabase.ExecAsync(owner, "DROP INDEX tenant.ix_bench_vector_hnsw");
 
         var halfClock = Stopwatch.StartNew();
-        await ExecAsync(owner, "SET maintenance_work_mem = '1GB'; CREATE INDEX ix_document_chunks_embedding_hnsw ON tenant.document_chunks USING hnsw ((embedding::halfvec(1024)) halfvec_cosine_ops)");
+        await BenchDatabase.ExecAsync(owner, "SET maintenance_work_mem = '1GB'; CREATE INDEX ix_document_chunks_embedding_hnsw ON tenant.document_chunks USING hnsw ((embedding::halfvec(1024)) halfvec_cosine_ops)");
         var halfBuild = halfClock.Elapsed;
         var halfSize = await ScalarAsync<long>(owner, "SELECT pg_relation_size('tenant.ix_document_chunks_embedding_hnsw')");
         var halfRecall = await RecallAsync(appSource, large, vectors, exact, HalfvecOrder);
@@ -128,7 +121,7 @@ public sealed class SearchBench : IBenchmark
         // ---- full text under RLS (search-gated policy, GIN) vs the same query with RLS off (owner, NO FORCE), for
         // both keyword queries the app runs: every word (first), any informative word (when that finds too few)
         var (allOn, allOff, anyOn, anyOff) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
-        await ExecAsync(owner, "ALTER TABLE tenant.document_chunk_search NO FORCE ROW LEVEL SECURITY");
+        await BenchDatabase.ExecAsync(owner, "ALTER TABLE tenant.document_chunk_search NO FORCE ROW LEVEL SECURITY");
         try
         {
             foreach (var q in queries)
@@ -141,7 +134,7 @@ public sealed class SearchBench : IBenchmark
         }
         finally
         {
-            await ExecAsync(owner, "ALTER TABLE tenant.document_chunk_search FORCE ROW LEVEL SECURITY");
+            await BenchDatabase.ExecAsync(owner, "ALTER TABLE tenant.document_chunk_search FORCE ROW LEVEL SECURITY");
         }
         report.Note($"full text, every word (large workspace): RLS on p50 {P(allOn, 50):0.00} ms, RLS off p50 {P(allOff, 50):0.00} ms");
         report.Note($"full text, any informative word (large workspace): RLS on p50 {P(anyOn, 50):0.00} ms, RLS off p50 {P(anyOff, 50):0.00} ms");
@@ -380,13 +373,6 @@ public sealed class SearchBench : IBenchmark
         await RowLevelSecurity.ApplyAsync((NpgsqlConnection)db.Database.GetDbConnection(), RowLevelSecurity.TenantSchema, appRole);
     }
 
-    private static async Task ExecAsync(string connectionString, string sql)
-    {
-        await using var c = new NpgsqlConnection(connectionString);
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, c) { CommandTimeout = 0 };
-        await cmd.ExecuteNonQueryAsync();
-    }
 
     private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
     {
@@ -396,12 +382,5 @@ public sealed class SearchBench : IBenchmark
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static string With(string template, string database) =>
-        new NpgsqlConnectionStringBuilder(template) { Database = database, CommandTimeout = 0 }.ConnectionString;
 
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : fallback;
-    }
 }
