@@ -74,8 +74,7 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         }
         // One message credit per question (tiers in Costs:Tiers); refused before anything is saved, so the text
         // stays in the composer and the refusal says when credits reset.
-        var credit = await credits.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, Platform.Web.Ai.CreditKind.Message, ct: ct);
-        if (!credit.Allowed) return ChatResult<(Guid, Guid)>.Fail(credit.Refusal ?? "No message credits left for this period.");
+        if (await MessageCreditRefusalAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
         // Only documents of this workspace (RLS) can be attached: an id from elsewhere is simply not found.
         var attachedIds = attachments.Select(a => a.DocumentId).Distinct().ToList();
         var found = await db.Documents.Where(d => attachedIds.Contains(d.Id)).Select(d => d.Id).ToListAsync(ct);
@@ -98,8 +97,7 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         if (original is null || chat is null) return ChatResult<(Guid, Guid)>.Fail("This message does not exist or is not yours.");
         if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
         // An edited question is a new question: it costs a credit like a sent one (else editing would ask for free).
-        var credit = await credits.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, Platform.Web.Ai.CreditKind.Message, ct: ct);
-        if (!credit.Allowed) return ChatResult<(Guid, Guid)>.Fail(credit.Refusal ?? "No message credits left for this period.");
+        if (await MessageCreditRefusalAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
         // An edited question keeps the files of the original.
         var edited = new Message { ChatId = chat.Id, ParentId = original.ParentId, Role = "user", Content = text.Trim(),
             Attachments = original.Attachments };
@@ -121,12 +119,19 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         // Retrying an answer that failed or was cut off by the server is free: the user got nothing for the first.
         if (answer.Status is not (MessageStatus.Failed or MessageStatus.Interrupted))
         {
-            var credit = await credits.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, Platform.Web.Ai.CreditKind.Message, ct: ct);
-            if (!credit.Allowed) return ChatResult<(Guid, Guid)>.Fail(credit.Refusal ?? "No message credits left for this period.");
+            if (await MessageCreditRefusalAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
         }
         var hub = Begin(db, actor, chat, answer.ParentId.Value);
         await db.CommitAsync(ct);
         return Started(chat, hub);
+    }
+
+    /// <summary>Consumes one message credit (tier limits in Costs:Tiers); null when allowed, else the refusal to show,
+    /// which says when the credits reset.</summary>
+    private async Task<string?> MessageCreditRefusalAsync(ChatActor actor, CancellationToken ct)
+    {
+        var credit = await credits.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, Platform.Web.Ai.CreditKind.Message, ct: ct);
+        return credit.Allowed ? null : credit.Refusal ?? "No message credits left for this period.";
     }
 
     /// <summary>Chooses the model of a chat (null = the personality's or the workspace's default); the next answer uses it.
