@@ -81,13 +81,13 @@ public class ChatComponentTests
 
         Assert.Contains("2 / 2", cut.Find("[data-testid=versions]").TextContent);
         Assert.Contains("HTTP 503", cut.Find("[data-testid=message-error]").TextContent);
-        cut.Find("[data-testid=retry]").Click();
+        await cut.Find("[data-testid=retry]").ClickAsync(new());
         Assert.Equal(failed.Id, regenerated);
-        cut.Find("[aria-label='Previous version']").Click();
+        await cut.Find("[aria-label='Previous version']").ClickAsync(new());
         Assert.Equal(failed.VersionIds[0], switched);
-        cut.Find("[data-testid=citation]").Click();
+        await cut.Find("[data-testid=citation]").ClickAsync(new());
         Assert.Equal(citation, cited);
-        cut.Find("[data-testid=suggestion]").Click();
+        await cut.Find("[data-testid=suggestion]").ClickAsync(new());
         Assert.Equal("And holidays?", suggested);
     }
 
@@ -103,7 +103,7 @@ public class ChatComponentTests
 
         Assert.True(cut.Find("[data-testid=send]").HasAttribute("disabled"));
         cut.Find("textarea").Input("How many days of leave?");
-        cut.Find("[data-testid=send]").Click();
+        await cut.Find("[data-testid=send]").ClickAsync(new());
         Assert.Equal(["How many days of leave?"], sent);
         Assert.Equal("", cut.Instance.Text);
 
@@ -112,7 +112,7 @@ public class ChatComponentTests
 
         cut.Render(p => p.Add(x => x.Generating, true));
         Assert.Empty(cut.FindAll("[data-testid=send]"));
-        cut.Find("[data-testid=stop]").Click();
+        await cut.Find("[data-testid=stop]").ClickAsync(new());
         Assert.Equal(1, stopped);
         await cut.Instance.SendFromKeyboard("ignored while generating");
         Assert.Equal(2, sent.Count);
@@ -141,7 +141,7 @@ public class ChatComponentTests
             .Add(x => x.Attachments, [new ChatAttachment(documentId, "travel.txt")])
             .Add(x => x.OnRemoveAttachment, a => { removed = a; }));
         Assert.Contains("travel.txt", composer.Find("[data-testid=pending-attachments]").TextContent);
-        composer.Find("[data-testid=pending-attachments] .mud-chip-close-button").Click();
+        await composer.Find("[data-testid=pending-attachments] .mud-chip-close-button").ClickAsync(new());
         Assert.Equal(documentId, removed?.DocumentId);
     }
 
@@ -156,14 +156,14 @@ public class ChatComponentTests
             .Add(x => x.WorkspaceId, Workspace)
             .Add(x => x.OnEdit, edit => { sent.Add(edit.Text); return Task.FromResult(accept); }));
 
-        await cut.InvokeAsync(() => cut.Find("[data-role=user] [data-testid=edit]").Click());
+        await cut.Find("[data-role=user] [data-testid=edit]").ClickAsync(new());
         cut.Find("[data-testid=edit-text]").Input("A better question?");
-        await cut.InvokeAsync(() => cut.Find("[data-testid=edit-save]").Click());
+        await cut.Find("[data-testid=edit-save]").ClickAsync(new());
         Assert.Equal(["A better question?"], sent);
         Assert.Equal("A better question?", cut.Find("[data-testid=edit-text]").GetAttribute("value"));
 
         accept = true;
-        await cut.InvokeAsync(() => cut.Find("[data-testid=edit-save]").Click());
+        await cut.Find("[data-testid=edit-save]").ClickAsync(new());
         Assert.Empty(cut.FindAll("[data-testid=edit-text]"));
     }
 }
