@@ -70,7 +70,7 @@ public class TenantDbContext(DbContextOptions<TenantDbContext> options) : DbCont
         }
     }
 
-    /// <summary>Rows added through this context belong to its workspace, whatever the caller set.</summary>
+    /// <summary>Saves rows of this context's workspace only (<see cref="StampAndCheckWorkspace"/>).</summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
     {
         StampAndCheckWorkspace();
