@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Platform.Data.Tenancy;
 using Platform.Data.Tenant.Entities;
@@ -44,14 +45,56 @@ public class TenantDbContext(DbContextOptions<TenantDbContext> options) : DbCont
         builder.HasPostgresExtension("vector");
         builder.ApplyConfigurationsFromAssembly(typeof(TenantDbContext).Assembly,
             t => t.Namespace == typeof(Configurations.ChatConfiguration).Namespace);
+        FilterByWorkspace(builder);
     }
 
-    /// <summary>Rows added through this context belong to its workspace, whatever the caller set.</summary>
+    /// <summary>
+    /// The second layer under row-level security: every query of every tenant entity is limited to this context's
+    /// workspace by the application itself, so a role that bypasses RLS (a superuser or BYPASSRLS role on a
+    /// workspace's own database) or a dropped policy still cannot show one workspace another's rows. The filter
+    /// reads <see cref="WorkspaceId"/> of the context running the query (EF binds it as a parameter per context),
+    /// so the model is built once and shared. A context without a workspace matches no row, like RLS.
+    /// Nothing in the app reads across workspaces in a tenant store: background work visits one workspace at a
+    /// time (Hosting/EveryWorkspace), so there is no IgnoreQueryFilters() anywhere and there should not be.
+    /// </summary>
+    private void FilterByWorkspace(ModelBuilder builder)
+    {
+        var context = Expression.Constant(this);
+        foreach (var type in builder.Model.GetEntityTypes().Where(t => t.BaseType is null && typeof(TenantEntity).IsAssignableFrom(t.ClrType)))
+        {
+            var row = Expression.Parameter(type.ClrType, "row");
+            var sameWorkspace = Expression.Equal(
+                Expression.Property(row, nameof(TenantEntity.WorkspaceId)),
+                Expression.Property(context, nameof(WorkspaceId)));
+            builder.Entity(type.ClrType).HasQueryFilter(Expression.Lambda(sameWorkspace, row));
+        }
+    }
+
+    /// <summary>Saves rows of this context's workspace only (<see cref="StampAndCheckWorkspace"/>).</summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
     {
-        foreach (var entry in ChangeTracker.Entries<TenantEntity>())
-            if (entry.State == EntityState.Added && entry.Entity.WorkspaceId == Guid.Empty)
-                entry.Entity.WorkspaceId = WorkspaceId;
+        StampAndCheckWorkspace();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampAndCheckWorkspace();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>New rows without a workspace get this context's; a row of any other workspace (or any write at all
+    /// from a context bound to none) is a bug and stops the save before anything is sent, RLS or not.</summary>
+    private void StampAndCheckWorkspace()
+    {
+        foreach (var entry in ChangeTracker.Entries<TenantEntity>())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
+            if (entry.State == EntityState.Added && entry.Entity.WorkspaceId == Guid.Empty) entry.Entity.WorkspaceId = WorkspaceId;
+            if (Session.WorkspaceId is null || entry.Entity.WorkspaceId != WorkspaceId)
+                throw new CrossWorkspaceWriteException(
+                    $"{entry.State} of a {entry.Metadata.ClrType.Name} of workspace {entry.Entity.WorkspaceId} through a unit of work " +
+                    (Session.WorkspaceId is null ? "bound to no workspace." : $"of workspace {WorkspaceId}."));
+        }
     }
 }

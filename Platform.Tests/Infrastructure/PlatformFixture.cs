@@ -29,7 +29,7 @@ public abstract class PlatformFixture(PlatformMode mode) : IAsyncLifetime
     public string TenantStoreApp => TestDatabases.App(TenantDatabase ?? MainDatabase);
     public string TenantStoreOwner => TestDatabases.Owner(TenantDatabase ?? MainDatabase);
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         MainDatabase = await TestDatabases.CreateAsync("main");
         if (Mode == PlatformMode.Hosted) TenantDatabase = await TestDatabases.CreateAsync("tenants");
@@ -103,7 +103,7 @@ public abstract class PlatformFixture(PlatformMode mode) : IAsyncLifetime
         return user;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Services.DisposeAsync();
         await TestDatabases.DropAsync(MainDatabase);

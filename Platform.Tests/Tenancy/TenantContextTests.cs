@@ -92,6 +92,16 @@ public class TenantContextTests(LocalPlatform platform) : IClassFixture<LocalPla
     }
 
     [Fact]
+    public void The_workspace_query_filters_leave_the_migrations_model_as_it_is()
+    {
+        // The filters are a query-time rule bound to each context's workspace, not schema: a context without a
+        // workspace (migrator, design time) builds the same model, and no migration is pending because of them.
+        using var tenant = platform.Tenants.Create(platform.TenantStoreOwner, DbSession.None);
+        Assert.All(tenant.Model.GetEntityTypes(), t => Assert.NotEmpty(t.GetDeclaredQueryFilters()));
+        Assert.False(tenant.Database.HasPendingModelChanges());
+    }
+
+    [Fact]
     public void Neither_context_maps_the_other_stores_tables()
     {
         using var tenant = platform.Tenants.Create(platform.TenantStoreApp, DbSession.None);

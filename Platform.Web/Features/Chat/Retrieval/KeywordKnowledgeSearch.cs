@@ -10,7 +10,8 @@ namespace Platform.Web.Features.Chat.Retrieval;
 /// Keyword-only retrieval (PostgreSQL full-text, no embeddings), used when no better <see cref="IKnowledgeSearch"/>
 /// is registered — the Documents area's hybrid search replaces it. Ranks chunks by ts_rank over any of the
 /// question's words; documents not chunked yet are searched section by section so a fresh install still answers.
-/// Runs inside a tenant unit of work, so RLS keeps it to the workspace.
+/// Runs inside a tenant unit of work, so RLS keeps it to the workspace; the SQL names the workspace too, so it stays
+/// there where RLS does not apply (raw SQL gets no EF query filter).
 /// </summary>
 public sealed partial class KeywordKnowledgeSearch(TenantDbFactory tenants) : IKnowledgeSearch
 {
@@ -30,7 +31,8 @@ public sealed partial class KeywordKnowledgeSearch(TenantDbFactory tenants) : IK
             FROM tenant.document_chunks c
             JOIN tenant.documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id,
                  to_tsquery('english', {tsquery}) q
-            WHERE to_tsvector('english', c.content) @@ q
+            WHERE c.workspace_id = {workspaceId}
+              AND to_tsvector('english', c.content) @@ q
               AND ({documentIds}::uuid[] IS NULL OR c.document_id = ANY({documentIds}::uuid[]))
             ORDER BY score DESC, c.position
             LIMIT {k}
@@ -43,7 +45,7 @@ public sealed partial class KeywordKnowledgeSearch(TenantDbFactory tenants) : IK
             SELECT d.id AS document_id, d.title AS title, d.id AS chunk_id, 0 AS position, d.content AS content,
                    ts_rank(to_tsvector('english', d.content), q)::float8 AS score
             FROM tenant.documents d, to_tsquery('english', {tsquery}) q
-            WHERE d.content IS NOT NULL
+            WHERE d.workspace_id = {workspaceId} AND d.content IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM tenant.document_chunks c WHERE c.workspace_id = d.workspace_id AND c.document_id = d.id)
               AND to_tsvector('english', d.content) @@ q
               AND ({documentIds}::uuid[] IS NULL OR d.id = ANY({documentIds}::uuid[]))

@@ -13,7 +13,9 @@ public sealed record NewChunk(Guid Id, int Position, string Content, int TokenCo
 /// Bulk chunk writes with binary COPY (several times faster than EF's batched INSERTs, see `./platform bench search`).
 /// PostgreSQL refuses COPY FROM into a table with row-level security, so rows are copied into a temporary staging
 /// table (dropped at commit) and moved with one INSERT … SELECT, where the RLS WITH CHECK still judges every row.
-/// Runs inside a transaction begun with <see cref="TenantSessionInterceptor.BeginAsync"/>.
+/// Runs inside a transaction begun with <see cref="TenantSessionInterceptor.BeginAsync"/> for the same workspace:
+/// the move takes only rows of that workspace, and a transaction bound to another one moves nothing and throws
+/// (RLS would refuse the rows too, but not for a role that bypasses it).
 /// </summary>
 public static class ChunkWriter
 {
@@ -43,8 +45,14 @@ public static class ChunkWriter
             await importer.CompleteAsync(ct);
         }
         await using var move = new NpgsqlCommand(
-            $"INSERT INTO tenant.document_chunks ({Columns}) SELECT {Columns} FROM chunk_staging; TRUNCATE chunk_staging", connection);
-        return (ulong)await move.ExecuteNonQueryAsync(ct);
+            $"INSERT INTO tenant.document_chunks ({Columns}) SELECT {Columns} FROM chunk_staging " +
+            "WHERE workspace_id = @ws AND @ws = tenant.current_workspace_id(); TRUNCATE chunk_staging", connection);
+        move.Parameters.AddWithValue("ws", workspaceId);
+        var moved = await move.ExecuteNonQueryAsync(ct);
+        if (moved != chunks.Count)
+            throw new CrossWorkspaceWriteException(
+                $"Chunks of workspace {workspaceId} were written in a transaction that is not bound to that workspace.");
+        return (ulong)moved;
     }
 
     private static async Task WriteRowsAsync(NpgsqlBinaryImporter importer, Guid workspaceId, Guid documentId,

@@ -5,8 +5,10 @@ namespace Platform.Web.Features.Workspaces;
 
 /// <summary>
 /// Counts or deletes one workspace's rows in a tenant store, across every table that has a workspace_id (so a
-/// table another area adds later is covered without a change here). Runs as the runtime role inside a session
-/// for that workspace: row-level security limits every statement to its rows.
+/// table another area adds later is covered without a change here). Runs inside a session for that workspace, so
+/// row-level security limits every statement to its rows — and every statement names the workspace as well, so
+/// a store where RLS does not apply (a superuser or BYPASSRLS role on a workspace's own database) loses only this
+/// workspace's rows, never every tenant's.
 /// </summary>
 public static class TenantStoreRows
 {
@@ -18,7 +20,8 @@ public static class TenantStoreRows
         var counts = new Dictionary<string, long>();
         foreach (var table in await TablesAsync(c, tx, ct))
         {
-            await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM tenant.{Quote(table)}", c, tx);
+            await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM tenant.{Quote(table)} WHERE workspace_id = @ws", c, tx);
+            cmd.Parameters.AddWithValue("ws", workspaceId);
             counts[table] = (long)(await cmd.ExecuteScalarAsync(ct))!;
         }
         return counts;
@@ -39,7 +42,8 @@ public static class TenantStoreRows
             await tx.SaveAsync("t", ct);
             try
             {
-                await using var cmd = new NpgsqlCommand($"DELETE FROM tenant.{Quote(table)}", c, tx);
+                await using var cmd = new NpgsqlCommand($"DELETE FROM tenant.{Quote(table)} WHERE workspace_id = @ws", c, tx);
+                cmd.Parameters.AddWithValue("ws", workspaceId);
                 deleted += await cmd.ExecuteNonQueryAsync(ct);
                 await tx.ReleaseAsync("t", ct);
                 stalled = 0;
