@@ -381,12 +381,17 @@ public sealed class GenerationRunner(
         return budget.ReserveAsync(hub.WorkspaceId, hub.UserId, AiService.Llm, max, ct);
     }
 
-    /// <summary>After the call, however it ended: what was used (the provider's usage, else the tokenizer's count of
-    /// the prompt and of the text received) priced from the one price table, and the reservation settled with it.</summary>
+    /// <summary>After the call, however it ended: what was used (the provider's usage, else — when it streamed text,
+    /// so it surely read the prompt — the tokenizer's count of the prompt and of the text received) priced from the
+    /// one price table, and the reservation settled with it. A call refused before any text bills what the provider
+    /// reported, if anything.</summary>
     private async Task SettleAsync(GenerationHub hub, ChatProvider provider, BudgetReservation reservation, Outcome outcome)
     {
-        outcome.InputTokens ??= outcome.PromptTokens;
-        if (outcome.OutputTokens is null && outcome.ReceivedTokens) outcome.OutputTokens = tokens.Count(hub.Snapshot().Text);
+        if (outcome.ReceivedTokens)
+        {
+            outcome.InputTokens ??= outcome.PromptTokens;
+            outcome.OutputTokens ??= tokens.Count(hub.Snapshot().Text);
+        }
         outcome.Cost = prices.Quote(provider.Name, provider.Model, outcome.InputTokens ?? 0, outcome.OutputTokens ?? 0).CostUsd;
         await reservation.SettleAsync(outcome.Cost.Value);
     }
