@@ -223,6 +223,9 @@ public sealed class ChatBench : IBenchmark
             ["Database:MainOwner"] = BenchDatabase.For(BenchDatabase.OwnerTemplate, database),
             ["Database:AppRole"] = new NpgsqlConnectionStringBuilder(BenchDatabase.AppTemplate).Username,
             ["Chat:OfflineChunkDelay"] = "00:00:00",
+            // A paid provider's model must be priced to run (PriceTable.CanBill): the bench's mock model is.
+            ["Pricing:Models:mock-model:InputPerMillion"] = "0.15",
+            ["Pricing:Models:mock-model:OutputPerMillion"] = "0.60",
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());

@@ -8,6 +8,7 @@ using Platform.Data.Tenancy;
 using Platform.Data.Tenant.Entities;
 using Platform.Tests.Infrastructure;
 using Platform.Web.Ai;
+using Platform.Web.Ai.Pricing;
 using Platform.Web.Features.Chat;
 using Platform.Web.Features.Chat.Engine;
 
@@ -56,6 +57,9 @@ public class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsyncLifetim
 
     private int _started;
 
+    /// <summary>The model the chat tests' OpenAI-protocol server answers as (priced in this fixture).</summary>
+    public const string MockModel = "mock-model";
+
     public TestAiSettings AiSettings { get; } = new();
     public RecordingUsage Usage { get; } = new();
 
@@ -69,6 +73,8 @@ public class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsyncLifetim
         services.AddSingleton<Platform.Web.Features.Documents.Ingestion.DocumentIntake>();
         services.AddChatFeature(configuration);
         services.AddPlatformAi(configuration);
+        // The test server's model is a paid provider's model: it runs only with a price (PriceTable.CanBill).
+        services.Configure<PricingOptions>(o => o.Models[MockModel] = new() { InputPerMillion = 0.15m, OutputPerMillion = 0.60m });
         services.Configure<ChatEngineOptions>(o =>
         {
             o.FlushInterval = TimeSpan.FromMilliseconds(100);
@@ -80,7 +86,7 @@ public class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsyncLifetim
 
     /// <summary>Another app instance on the same databases (its own worker, registry and options): what a
     /// second server, or the process before a crash, would be.</summary>
-    public ServiceProvider CreateInstance(Action<ChatEngineOptions> configure)
+    public ServiceProvider CreateInstance(Action<ChatEngineOptions> configure, Action<IServiceCollection>? more = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -96,6 +102,7 @@ public class ChatPlatform() : PlatformFixture(PlatformMode.Local), IAsyncLifetim
         services.AddSingleton<Platform.Web.Features.Workspaces.WorkspaceDirectory>();
         ConfigureServices(services, configuration);
         services.Configure(configure);
+        more?.Invoke(services);
         return services.BuildServiceProvider();
     }
 

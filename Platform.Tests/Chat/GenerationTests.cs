@@ -215,7 +215,7 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
     [Fact]
     public async Task An_unreachable_provider_is_reported()
     {
-        var actor = await platform.WorkspaceAsync(new AiEndpoint("http://127.0.0.1:9/v1", null, "m"));
+        var actor = await platform.WorkspaceAsync(new AiEndpoint("http://127.0.0.1:9/v1", null, ChatPlatform.MockModel));
         var sent = await platform.Conversation.SendAsync(actor, null, "Hello?");
         var failed = await platform.WaitForAsync(actor, sent.Value.AssistantId, m => m.Status == MessageStatus.Failed);
         Assert.Equal(ProviderFailure.Unreachable, failed.ErrorKind);

@@ -35,7 +35,9 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
         ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostQueries>();
         ctx.Services.AddLogging();
         // Theme and "hide personal info" come from the user's preferences (Chat area's store).
-        ctx.Services.AddSingleton(new Platform.Web.Features.Chat.Settings.PreferencesStore(platform.Main));
+        ctx.Services.AddSingleton(new Platform.Web.Features.Chat.Settings.PreferencesStore(platform.Main,
+            new Platform.Web.Features.Chat.ChatModelCatalog(new Platform.Web.Ai.PlatformAiSettingsProvider(
+                Microsoft.Extensions.Options.Options.Create(new Platform.Web.Ai.PlatformAiOptions())))));
         ctx.Services.AddScoped<Platform.Web.Features.Chat.Settings.ShellPreferences>();
         var auth = ctx.AddAuthorization();
         auth.SetAuthorized("owner@test.local");

@@ -15,6 +15,12 @@ public abstract class WorkspacesPlatformBase(PlatformMode mode) : PlatformFixtur
     protected override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<TimeProvider>(Clock);
+        // The models the AI keys tests save: priced, as a paid provider's model must be (PriceTable.CanBill).
+        services.Configure<Platform.Web.Ai.Pricing.PricingOptions>(o =>
+        {
+            foreach (var model in new[] { "gpt-test", "gpt-4o-mini" })
+                o.Models[model] = new() { InputPerMillion = 0.15m, OutputPerMillion = 0.60m };
+        });
         services.AddWorkspaceFeature();
     }
 

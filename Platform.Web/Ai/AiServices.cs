@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Platform.Web.Ai.Pricing;
 
 namespace Platform.Web.Ai;
 
@@ -14,6 +15,13 @@ public static class AiServices
         // Without the Costs area: usage is only logged and no budget binds.
         services.TryAddSingleton<IAiUsageRecorder, LoggingUsageRecorder>();
         services.TryAddSingleton<IAiBudgetGuard, NoBudgetGuard>();
+        // One price table for reservations, messages and billing (the Costs area registers the same when present).
+        if (!services.Any(d => d.ServiceType == typeof(PriceTable)))
+        {
+            services.AddOptions<PricingOptions>().Bind(configuration.GetSection(PricingOptions.Section));
+            services.AddSingleton<PriceTable>();
+        }
+        services.TryAddSingleton<TokenCounter>();
         return services;
     }
 }

@@ -42,7 +42,7 @@ public sealed class ChatProviderFactory(OfflineAssistant offline)
         return new ChatProvider(client, ProviderName(endpoint.BaseUrl), model, IsOffline: false);
     }
 
-    /// <summary>The endpoint's host names the provider in usage records (api.openai.com, localhost:11434 …).</summary>
-    private static string ProviderName(string baseUrl) =>
+    /// <summary>The endpoint's host names the provider in usage records and prices (api.openai.com, localhost:11434 …).</summary>
+    public static string ProviderName(string baseUrl) =>
         Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) ? uri.Authority : "openai-compatible";
 }

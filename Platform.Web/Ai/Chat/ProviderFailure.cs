@@ -15,6 +15,8 @@ public sealed record ProviderFailure(string Kind, string Message, int? RetryAfte
     public const string Unreachable = "unreachable";
     public const string Request = "request";
     public const string Budget = "budget";
+    /// <summary>Refused before any call: the model is not in the workspace's catalog, or a paid one has no price.</summary>
+    public const string Model = "model";
     public const string Interrupted = "interrupted";
     public const string Internal = "internal";
 

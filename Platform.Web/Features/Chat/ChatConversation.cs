@@ -58,6 +58,8 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         attachments ??= [];
         if (attachments.Count > ChatAttachments.MaxPerMessage)
             return ChatResult<(Guid, Guid)>.Fail($"A message can have at most {ChatAttachments.MaxPerMessage} attachments.");
+        // Only a model of this workspace's catalog, never a name the client made up.
+        if (await models.RefusalAsync(actor.WorkspaceId, model, ct) is { } notOffered) return ChatResult<(Guid, Guid)>.Fail(notOffered);
         model = await models.ValidateAsync(actor.WorkspaceId, model, ct);
         await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
         ChatEntity? chat;
@@ -139,8 +141,7 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
     public async Task<ChatResult<string?>> SetModelAsync(ChatActor actor, Guid chatId, string? model, CancellationToken ct = default)
     {
         var chosen = await models.ValidateAsync(actor.WorkspaceId, model, ct);
-        if (!string.IsNullOrWhiteSpace(model) && chosen is null)
-            return ChatResult<string?>.Fail($"“{model}” is not a model this workspace has configured.");
+        if (!string.IsNullOrWhiteSpace(model) && chosen is null) return ChatResult<string?>.Fail(ChatModelCatalog.NotConfigured(model));
         await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
         var chat = await OwnChatAsync(db, actor, chatId, ct);
         if (chat is null) return ChatResult<string?>.Fail("This chat does not exist or is not yours.");

@@ -23,6 +23,7 @@ public static class ChatFeature
             { Timeout = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.ProviderTimeout });
         services.AddWorkerHeartbeats();
         services.AddSingleton<GenerationRegistry>();
+        services.AddSingleton<WorkspaceGenerationSlots>();
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton<FollowUpWriter>();
         services.AddSingleton<GenerationWorker>();

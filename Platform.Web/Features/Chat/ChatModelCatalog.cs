@@ -12,9 +12,12 @@ public sealed record ChatModelOption(string Id, string Label, bool IsOffline);
 /// </summary>
 public sealed class ChatModelCatalog(IWorkspaceAiSettingsProvider settings)
 {
-    public async Task<IReadOnlyList<ChatModelOption>> ListAsync(Guid workspaceId, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ChatModelOption>> ListAsync(Guid workspaceId, CancellationToken ct = default) =>
+        From((await settings.GetAsync(workspaceId, ct)).Chat);
+
+    /// <summary>The catalog of a workspace whose chat endpoint is <paramref name="endpoint"/> (null = offline only).</summary>
+    public static IReadOnlyList<ChatModelOption> From(AiEndpoint? endpoint)
     {
-        var endpoint = (await settings.GetAsync(workspaceId, ct)).Chat;
         var offline = new ChatModelOption(OfflineAssistant.ModelId, $"Built-in ({ChatProvider.OfflineLabel})", IsOffline: true);
         return endpoint is null || string.IsNullOrWhiteSpace(endpoint.BaseUrl) || string.IsNullOrWhiteSpace(endpoint.Model)
             ? [offline]
@@ -23,6 +26,15 @@ public sealed class ChatModelCatalog(IWorkspaceAiSettingsProvider settings)
 
     /// <summary>The model id if the workspace offers it; null (= default) for empty or unknown ones.</summary>
     public async Task<string?> ValidateAsync(Guid workspaceId, string? model, CancellationToken ct = default) =>
-        string.IsNullOrWhiteSpace(model) ? null
-            : (await ListAsync(workspaceId, ct)).FirstOrDefault(m => m.Id == model.Trim())?.Id;
+        Find(await ListAsync(workspaceId, ct), model);
+
+    /// <summary>The catalog's id for <paramref name="model"/>, or null when empty or not offered.</summary>
+    public static string? Find(IReadOnlyList<ChatModelOption> catalog, string? model) =>
+        string.IsNullOrWhiteSpace(model) ? null : catalog.FirstOrDefault(m => m.Id == model.Trim())?.Id;
+
+    /// <summary>Null when <paramref name="model"/> is empty (= default) or offered; else the refusal to show.</summary>
+    public async Task<string?> RefusalAsync(Guid workspaceId, string? model, CancellationToken ct = default) =>
+        string.IsNullOrWhiteSpace(model) || await ValidateAsync(workspaceId, model, ct) is not null ? null : NotConfigured(model);
+
+    public static string NotConfigured(string model) => $"“{model.Trim()}” is not a model this workspace has configured.";
 }

@@ -37,6 +37,10 @@ public sealed class BudgetGuard(
         RETURNING greatest(l.spent_usd, @rolled_up) + l.reserved_usd
         """;
 
+    private const string LedgerRow = """
+        SELECT spent_usd, reserved_usd FROM main.budget_ledgers WHERE workspace_id = @w AND period = @period AND period_start = @start
+        """;
+
     private const string Settle = """
         UPDATE main.budget_ledgers SET reserved_usd = greatest(reserved_usd - @max, 0), spent_usd = spent_usd + @actual, updated_at = now()
         WHERE workspace_id = @w AND period = @period AND period_start = @start
@@ -96,8 +100,9 @@ public sealed class BudgetGuard(
                 : await ReserveRowAsync(c, tx, workspaceId, period, start, maxCostUsd, rolledUp, limit, budget.WarnOnly, ct);
             if (total is null)
             {
+                var (spent, inFlight) = await LedgerAsync(c, tx, workspaceId, period, start, ct);
                 await tx.RollbackAsync(ct);
-                return BudgetReservation.Refuse(RefusalText(period, Math.Max(rolledUp, limit), limit, now));
+                return BudgetReservation.Refuse(RefusalText(period, Math.Max(spent, rolledUp), inFlight, limit, now));
             }
             if (budget.WarnOnly && total.Value - maxCostUsd >= limit)
                 warning = $"This workspace is over its {Money.PeriodAdjective(period)} AI budget of {Money.Usd(limit)} (warn only is on).";
@@ -114,8 +119,11 @@ public sealed class BudgetGuard(
         }) { Warning = warning };
     }
 
-    private static string RefusalText(string period, decimal spent, decimal limit, DateTimeOffset now) =>
-        $"This workspace has reached its {Money.PeriodAdjective(period)} AI budget ({Money.Usd(spent)} of {Money.Usd(limit)} used). " +
+    /// <summary>Says what was really spent (the settled ledger or the billed rollups, whichever is higher: never the
+    /// limit itself), and what running answers hold when the refusal comes from their reservations.</summary>
+    private static string RefusalText(string period, decimal spent, decimal reserved, decimal limit, DateTimeOffset now) =>
+        $"This workspace has reached its {Money.PeriodAdjective(period)} AI budget ({Money.Usd(spent)} of {Money.Usd(limit)} used" +
+        (spent < limit && reserved > 0 ? $", {Money.Usd(reserved)} reserved by answers being written). " : "). ") +
         $"New AI requests are paused until the budget resets in {Money.Duration(BudgetPeriods.End(period, now) - now)}, " +
         "or an owner raises the limit (or turns on \"warn only\") on the Costs page.";
 
@@ -158,6 +166,18 @@ public sealed class BudgetGuard(
             MonthlyLimitUsd = r.IsDBNull(2) ? null : r.GetDecimal(2),
             WarnOnly = r.GetBoolean(3),
         };
+    }
+
+    /// <summary>The period's settled spend and open reservations (zeros before its first reservation).</summary>
+    private static async Task<(decimal Spent, decimal Reserved)> LedgerAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid workspaceId,
+        string period, DateTimeOffset start, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(LedgerRow, c, tx);
+        cmd.Parameters.AddWithValue("w", workspaceId);
+        cmd.Parameters.AddWithValue("period", period);
+        cmd.Parameters.AddWithValue("start", start);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.GetDecimal(0), r.GetDecimal(1)) : (0m, 0m);
     }
 
     private static async Task<decimal?> ReserveRowAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid workspaceId, string period,

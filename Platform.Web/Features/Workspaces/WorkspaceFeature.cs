@@ -20,6 +20,9 @@ public static class WorkspaceFeature
         services.AddSingleton<WorkspaceLifecycle>();
         services.AddSingleton<WorkspaceDataPlacement>();
         services.AddSingleton<AiEndpointTester>();
+        // The AI keys vault refuses unpriced paid models; the price table is the Costs area's (registered first).
+        services.AddOptions<Platform.Web.Ai.Pricing.PricingOptions>();
+        services.TryAddSingleton<Platform.Web.Ai.Pricing.PriceTable>();
         services.AddSingleton<WorkspaceAiKeys>();
         services.AddSingleton<IWorkspaceAiSettingsProvider>(sp => sp.GetRequiredService<WorkspaceAiKeys>());
         services.AddSingleton<Onboarding.OnboardingService>();

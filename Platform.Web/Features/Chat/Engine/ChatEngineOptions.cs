@@ -34,18 +34,14 @@ public sealed class ChatEngineOptions
     /// <summary>How often chats deleted longer ago than <see cref="RestorableFor"/> are removed for good.</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>USD per million tokens by model id, for the message's cost and the budget reservation.
-    /// Unknown models cost nothing here (the Costs area prices the recorded usage with its own table).</summary>
-    public Dictionary<string, ModelPrice> Prices { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Answer length limit sent to the provider (max_tokens) when the personality sets none. The budget
+    /// reservation assumes exactly this many output tokens, so the two must be the same number.</summary>
+    public int MaxOutputTokens { get; set; } = 2048;
 
-    public decimal? Cost(string model, long input, long output) =>
-        Prices.TryGetValue(model, out var p)
-            ? (input * p.InputPerMillion + output * p.OutputPerMillion) / 1_000_000m
-            : null;
-}
-
-public sealed class ModelPrice
-{
-    public decimal InputPerMillion { get; set; }
-    public decimal OutputPerMillion { get; set; }
+    /// <summary>Generations of one workspace that run at once in this instance; more wait their turn in order (the
+    /// answer shows as still being written). Bounds how much of a budget is reserved at once, so the budget
+    /// promise "overshoot ≤ one call" holds under load, and stops one workspace from taking every provider
+    /// connection. Per instance (see <see cref="WorkspaceGenerationSlots"/>): several instances need a shared
+    /// counter (Redis) later.</summary>
+    public int MaxConcurrentGenerationsPerWorkspace { get; set; } = 4;
 }

@@ -6,6 +6,7 @@ using Platform.Data.Tenancy;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
+using Platform.Web.Ai.Pricing;
 
 namespace Platform.Web.Features.Chat.Engine;
 
@@ -15,7 +16,8 @@ namespace Platform.Web.Features.Chat.Engine;
 /// assistant derives both from the question and the passages. Failures here never touch the answer.
 /// </summary>
 public sealed partial class FollowUpWriter(
-    TenantDbFactory tenants, IAiBudgetGuard budget, IAiUsageRecorder usage, ILogger<FollowUpWriter> logger)
+    TenantDbFactory tenants, IAiBudgetGuard budget, IAiUsageRecorder usage, PriceTable prices, TokenCounter tokens,
+    ILogger<FollowUpWriter> logger)
 {
     public async Task WriteAsync(GenerationHub hub, ChatProvider provider, string question, string answer,
         IReadOnlyList<Citation> citations, CancellationToken ct)
@@ -45,6 +47,9 @@ public sealed partial class FollowUpWriter(
 
     public const string NewChatTitle = "New chat";
 
+    /// <summary>Output limit of a title or suggestions call (sent as max_tokens, and what its reservation assumes).</summary>
+    private const int MaxOutputTokens = 120;
+
     private async Task<string?> TitleAsync(GenerationHub hub, ChatProvider provider, string question, string answer, CancellationToken ct)
     {
         var text = await AskAsync(hub, provider, "title", [
@@ -71,20 +76,22 @@ public sealed partial class FollowUpWriter(
         Func<string> offline, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var reservation = await budget.ReserveAsync(hub.WorkspaceId, hub.UserId, AiService.Llm, 0m, ct);
+        long input = tokens.CountMessages(prompt.Select(m => m.Text)), output = 0;
+        // Like the answer: reserve the most this call can cost, with the same output limit sent to the provider.
+        var reservation = await budget.ReserveAsync(hub.WorkspaceId, hub.UserId, AiService.Llm,
+            prices.MaxCost(provider.Name, provider.Model, input, MaxOutputTokens), ct);
         if (!reservation.Allowed) return null;
         string? text = null;
-        long input = prompt.Sum(m => OfflineAssistant.EstimateTokens(m.Text)), output = 0;
         string? error = null;
         try
         {
             if (provider.IsOffline) text = offline();
             else
             {
-                var response = await provider.Client.GetResponseAsync(prompt, new ChatOptions { ModelId = provider.Model, MaxOutputTokens = 120 }, ct);
+                var response = await provider.Client.GetResponseAsync(prompt, new ChatOptions { ModelId = provider.Model, MaxOutputTokens = MaxOutputTokens }, ct);
                 text = response.Text;
                 input = response.Usage?.InputTokenCount ?? input;
-                output = response.Usage?.OutputTokenCount ?? 0;
+                output = response.Usage?.OutputTokenCount ?? tokens.Count(text);
             }
             if (provider.IsOffline) output = OfflineAssistant.EstimateTokens(text);
         }
@@ -94,7 +101,7 @@ public sealed partial class FollowUpWriter(
         }
         finally
         {
-            await reservation.SettleAsync(0m);
+            await reservation.SettleAsync(prices.Quote(provider.Name, provider.Model, input, output).CostUsd);
         }
         usage.Record(new AiUsage(hub.WorkspaceId, hub.UserId, AiService.Llm, provider.Name, provider.Model, input, output,
             clock.Elapsed, error is null, hub.ChatId, hub.MessageId, operation, error));

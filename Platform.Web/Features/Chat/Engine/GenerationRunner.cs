@@ -6,6 +6,7 @@ using Platform.Data.Tenancy;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
+using Platform.Web.Ai.Pricing;
 using Platform.Web.Features.Chat.Settings;
 
 namespace Platform.Web.Features.Chat.Engine;
@@ -25,12 +26,34 @@ public sealed class GenerationRunner(
     ChatProviderFactory providers,
     FollowUpWriter followUps,
     GenerationRegistry registry,
+    PriceTable prices,
+    TokenCounter tokens,
+    WorkspaceGenerationSlots slots,
     IOptions<ChatEngineOptions> options,
     ILogger<GenerationRunner> logger)
 {
     public static readonly string InstanceId = $"{Environment.MachineName}/{Environment.ProcessId}";
 
     public async Task RunAsync(GenerationHub hub, CancellationToken shutdown)
+    {
+        var slot = new SlotHolder();
+        try
+        {
+            await RunCoreAsync(hub, shutdown, slot);
+        }
+        finally
+        {
+            slot.Slot?.Dispose();
+        }
+    }
+
+    /// <summary>The workspace slot this generation holds (answer and follow-ups), given back when it ends.</summary>
+    private sealed class SlotHolder
+    {
+        public IDisposable? Slot { get; set; }
+    }
+
+    private async Task RunCoreAsync(GenerationHub hub, CancellationToken shutdown, SlotHolder slot)
     {
         var o = options.Value;
         var clock = Stopwatch.StartNew();
@@ -47,39 +70,41 @@ public sealed class GenerationRunner(
             var context = await LoadAsync(hub, ct);
             question = context.Question;
             var settings = await aiSettings.GetAsync(hub.WorkspaceId, ct);
-            // The built-in assistant can be picked per chat even when the workspace has an endpoint.
-            provider = context.Model == OfflineAssistant.ModelId
-                ? providers.Create(null)
-                : providers.Create(settings.Chat, context.Model);
-
-            var passages = await RetrieveAsync(hub, context.Question.Content, o.PassageCount, context.PreferredDocumentIds, ct);
-            citations = Citation.From(passages);
-            var messages = ChatPrompt.Build(context.PersonalityPrompt, context.CustomInstructions, context.History,
-                context.Question.Content, passages);
-            var chatOptions = context.Options(provider);
-            if (provider.IsOffline) (chatOptions.AdditionalProperties ??= [])[OfflineAssistant.PassagesKey] = passages;
-
-            var estimate = o.Cost(provider.Model, messages.Sum(m => OfflineAssistant.EstimateTokens(m.Text)),
-                chatOptions.MaxOutputTokens ?? 2048) ?? 0m;
-            var reservation = await budget.ReserveAsync(hub.WorkspaceId, hub.UserId, AiService.Llm, estimate, ct);
-            if (!reservation.Allowed)
+            provider = ChooseProvider(settings, context, out var refusal);
+            if (provider is null)
             {
-                outcome.Failure = new ProviderFailure(ProviderFailure.Budget, reservation.Refusal ?? "The workspace's AI budget does not allow this answer.");
+                outcome.Failure = new ProviderFailure(ProviderFailure.Model, refusal!);
             }
             else
             {
-                await SaveCitationsAsync(hub, provider, context.PersonalityId, citations, ct);
+                // Heartbeats start now: a generation waiting for its workspace's slot is alive, not crashed.
                 flusher = FlushLoopAsync(hub, flushStop.Token);
-                try
+                slot.Slot = await slots.AcquireAsync(hub.WorkspaceId, ct);
+
+                var passages = await RetrieveAsync(hub, context.Question.Content, o.PassageCount, context.PreferredDocumentIds, ct);
+                citations = Citation.From(passages);
+                var messages = ChatPrompt.Build(context.PersonalityPrompt, context.CustomInstructions, context.History,
+                    context.Question.Content, passages);
+                var chatOptions = context.Options(provider);
+                if (provider.IsOffline) (chatOptions.AdditionalProperties ??= [])[OfflineAssistant.PassagesKey] = passages;
+
+                var reservation = await ReserveAsync(hub, provider, messages, chatOptions, outcome, ct);
+                if (!reservation.Allowed)
                 {
-                    await StreamAsync(hub, provider, messages, chatOptions, outcome, clock, ct);
+                    outcome.Failure = new ProviderFailure(ProviderFailure.Budget, reservation.Refusal ?? "The workspace's AI budget does not allow this answer.");
                 }
-                finally
+                else
                 {
-                    if (outcome.ReceivedTokens && outcome.OutputTokens is null)
-                        outcome.OutputTokens = OfflineAssistant.EstimateTokens(hub.Snapshot().Text);
-                    outcome.Cost = provider.IsOffline ? 0m : o.Cost(provider.Model, outcome.InputTokens ?? 0, outcome.OutputTokens ?? 0);
-                    await reservation.SettleAsync(outcome.Cost ?? 0m);
+                    await SaveCitationsAsync(hub, provider, context.PersonalityId, citations, outcome.PromptTokens, ct);
+                    try
+                    {
+                        outcome.CallStarted = true;
+                        await StreamAsync(hub, provider, messages, chatOptions, outcome, clock, ct);
+                    }
+                    finally
+                    {
+                        await SettleAsync(hub, provider, reservation, outcome);
+                    }
                 }
             }
         }
@@ -105,7 +130,8 @@ public sealed class GenerationRunner(
         if (outcome.Status == MessageStatus.Streaming)
             outcome.Status = outcome.Failure is null ? MessageStatus.Complete : MessageStatus.Failed;
 
-        if (provider is not null && question is not null && outcome.Failure?.Kind != ProviderFailure.Budget)
+        // Only a call that was made is billed (a refused model or budget never reached the provider).
+        if (provider is not null && question is not null && outcome.CallStarted)
             RecordUsage(hub, provider, outcome, "answer");
 
         var final = hub.Snapshot().Text;
@@ -235,19 +261,22 @@ public sealed class GenerationRunner(
         var prefs = await preferences.GetAsync(hub.UserId, ct);
         var history = branch[..^1].TakeLast(options.Value.HistoryMessages).ToList();
         return new GenerationContext(branch[^1], history, personality?.Id, personality?.SystemPrompt,
-            prefs.CustomInstructions, chat.Model ?? personality?.Model ?? prefs.DefaultModel,
+            prefs.CustomInstructions, chat.Model, personality?.Model, prefs.DefaultModel,
             personality?.Temperature, personality?.MaxTokens, personality?.TopP, personality?.FrequencyPenalty, personality?.PresencePenalty)
             { PreferredDocumentIds = ready };
     }
 
+    /// <summary>Before the call: citations, and who is called with how many prompt tokens (what recovery bills
+    /// with the streamed text if this process dies mid-answer).</summary>
     private async Task SaveCitationsAsync(GenerationHub hub, ChatProvider provider, Guid? personalityId,
-        IReadOnlyList<Citation> citations, CancellationToken ct)
+        IReadOnlyList<Citation> citations, long promptTokens, CancellationToken ct)
     {
         var json = Citation.Serialize(citations);
         await using var db = await tenants.OpenAsync(hub.WorkspaceId, hub.UserId, ct);
         await db.Messages.Where(m => m.Id == hub.MessageId).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Citations, json).SetProperty(m => m.Provider, provider.Name)
-            .SetProperty(m => m.Model, provider.Model).SetProperty(m => m.PersonalityId, personalityId), ct);
+            .SetProperty(m => m.Model, provider.Model).SetProperty(m => m.PersonalityId, personalityId)
+            .SetProperty(m => m.InputTokens, (long?)promptTokens), ct);
         await db.CommitAsync(ct);
     }
 
@@ -298,16 +327,82 @@ public sealed class GenerationRunner(
         }
     }
 
+    /// <summary>The answer's cost event. Its id is the message id: whoever bills this answer (this runner, or the
+    /// recovery sweep after a crash) bills it once, as the cost store skips an id it already holds.</summary>
     private void RecordUsage(GenerationHub hub, ChatProvider provider, Outcome outcome, string operation) =>
         usage.Record(new AiUsage(hub.WorkspaceId, hub.UserId, AiService.Llm, provider.Name, provider.Model,
             outcome.InputTokens ?? 0, outcome.OutputTokens ?? 0, TimeSpan.FromMilliseconds(outcome.DurationMs ?? 0),
             outcome.Status == MessageStatus.Complete, hub.ChatId, hub.MessageId, operation,
-            outcome.Failure is null ? null : $"{outcome.Failure.Kind}: {outcome.Failure.Message}"));
+            outcome.Failure is null ? null : $"{outcome.Failure.Kind}: {outcome.Failure.Message}")
+        { CallId = AnswerCallId(hub.MessageId) });
+
+    /// <summary>The cost event id of an assistant message's answer call (see <see cref="RecordUsage"/>).</summary>
+    public static Guid AnswerCallId(Guid messageId) => messageId;
+
+    /// <summary>Which model answers, from the workspace's catalog only: the chat's choice, else the personality's
+    /// (either refused when not in the catalog: a stale or tampered name is never sent), else the user's
+    /// preferred model when this workspace offers it (preferences span workspaces, so another workspace's model
+    /// is skipped, not refused), else the workspace's default (null).</summary>
+    private static (string? Model, string? Refusal) ChooseModel(WorkspaceAiSettings settings, GenerationContext context)
+    {
+        var catalog = ChatModelCatalog.From(settings.Chat);
+        foreach (var named in new[] { context.ChatModel, context.PersonalityModel })
+        {
+            if (string.IsNullOrWhiteSpace(named)) continue;
+            return ChatModelCatalog.Find(catalog, named) is { } offered
+                ? (offered, null)
+                : (null, ChatModelCatalog.NotConfigured(named) + " Pick another model for this chat.");
+        }
+        return (ChatModelCatalog.Find(catalog, context.PreferredModel), null);
+    }
+
+    /// <summary>The provider that answers, or null with the refusal to show when the model may not be used (not in
+    /// the catalog, or a paid provider's model without a price, which would run unbilled): no call is made then.</summary>
+    private ChatProvider? ChooseProvider(WorkspaceAiSettings settings, GenerationContext context, out string? refusal)
+    {
+        (var model, refusal) = ChooseModel(settings, context);
+        if (refusal is not null) return null;
+        // The built-in assistant can be picked per chat even when the workspace has an endpoint.
+        var provider = model == OfflineAssistant.ModelId ? providers.Create(null) : providers.Create(settings.Chat, model);
+        if (provider.IsOffline || prices.CanBill(provider.Name, provider.Model)) return provider;
+        refusal = PriceTable.Unpriced(provider.Model);
+        return null;
+    }
+
+    /// <summary>Reserves the most this answer can cost: the prompt's tokens (counted with the tokenizer) at the input
+    /// price plus the output limit at the output price. The same limit is sent as max_tokens, so the answer cannot
+    /// run past what was reserved.</summary>
+    private Task<BudgetReservation> ReserveAsync(GenerationHub hub, ChatProvider provider, List<ChatMessage> messages,
+        ChatOptions chatOptions, Outcome outcome, CancellationToken ct)
+    {
+        chatOptions.MaxOutputTokens ??= options.Value.MaxOutputTokens;
+        outcome.PromptTokens = tokens.CountMessages(messages.Select(m => m.Text));
+        var max = prices.MaxCost(provider.Name, provider.Model, outcome.PromptTokens, chatOptions.MaxOutputTokens.Value);
+        return budget.ReserveAsync(hub.WorkspaceId, hub.UserId, AiService.Llm, max, ct);
+    }
+
+    /// <summary>After the call, however it ended: what was used (the provider's usage, else — when it streamed text,
+    /// so it surely read the prompt — the tokenizer's count of the prompt and of the text received) priced from the
+    /// one price table, and the reservation settled with it. A call refused before any text bills what the provider
+    /// reported, if anything.</summary>
+    private async Task SettleAsync(GenerationHub hub, ChatProvider provider, BudgetReservation reservation, Outcome outcome)
+    {
+        if (outcome.ReceivedTokens)
+        {
+            outcome.InputTokens ??= outcome.PromptTokens;
+            outcome.OutputTokens ??= tokens.Count(hub.Snapshot().Text);
+        }
+        outcome.Cost = prices.Quote(provider.Name, provider.Model, outcome.InputTokens ?? 0, outcome.OutputTokens ?? 0).CostUsd;
+        await reservation.SettleAsync(outcome.Cost.Value);
+    }
+
 
     private sealed class Outcome
     {
         public string Status { get; set; } = MessageStatus.Streaming;
         public bool ReceivedTokens { get; set; }
+        public bool CallStarted { get; set; }
+        public long PromptTokens { get; set; }
         public string? FinishReason { get; set; }
         public long? InputTokens { get; set; }
         public long? OutputTokens { get; set; }
@@ -318,7 +413,8 @@ public sealed class GenerationRunner(
     }
 
     private sealed record GenerationContext(HistoryMessage Question, IReadOnlyList<HistoryMessage> History,
-        Guid? PersonalityId, string? PersonalityPrompt, string? CustomInstructions, string? Model,
+        Guid? PersonalityId, string? PersonalityPrompt, string? CustomInstructions,
+        string? ChatModel, string? PersonalityModel, string? PreferredModel,
         double? Temperature, int? MaxTokens, double? TopP, double? FrequencyPenalty, double? PresencePenalty)
     {
         public IReadOnlyList<Guid> PreferredDocumentIds { get; init; } = [];

@@ -31,7 +31,7 @@ public sealed class PersonalityInput
 }
 
 /// <summary>A workspace's AI personalities. Every member can pick an active one; owners and admins manage them.</summary>
-public sealed class PersonalityStore(TenantDbFactory tenants, WorkspaceDirectory directory)
+public sealed class PersonalityStore(TenantDbFactory tenants, WorkspaceDirectory directory, ChatModelCatalog models)
 {
     public async Task<IReadOnlyList<AiPersonality>> ListAsync(ChatActor actor, bool includeInactive = false, CancellationToken ct = default)
     {
@@ -50,6 +50,8 @@ public sealed class PersonalityStore(TenantDbFactory tenants, WorkspaceDirectory
     {
         if (!await CanManageAsync(actor, ct)) return ChatResult<Guid>.Fail("Only workspace owners and admins can manage personalities.");
         if (Validate(input) is { } error) return ChatResult<Guid>.Fail(error);
+        // A personality may only name a model of this workspace's catalog (checked again when it answers).
+        if (await models.RefusalAsync(actor.WorkspaceId, input.Model, ct) is { } notOffered) return ChatResult<Guid>.Fail(notOffered);
 
         await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
         var name = input.Name.Trim();

@@ -5,7 +5,7 @@ using Platform.Data.Tenancy;
 namespace Platform.Web.Features.Chat.Settings;
 
 /// <summary>A user's preferences in the main store (only their own row is visible to them, by RLS).</summary>
-public sealed class PreferencesStore(MainDbFactory main)
+public sealed class PreferencesStore(MainDbFactory main, ChatModelCatalog models)
 {
     /// <summary>Raised after a user saved: open pages of that user apply it at once.</summary>
     public event Action<Guid, UserPreferences>? Saved;
@@ -15,6 +15,15 @@ public sealed class PreferencesStore(MainDbFactory main)
         await using var db = await main.OpenAsync(DbSession.ForUser(userId), ct);
         return await db.UserPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, ct)
                ?? new UserPreferences { UserId = userId };
+    }
+
+    /// <summary>Saves from a workspace's settings page: a default model must be one of that workspace's catalog.
+    /// (Preferences span workspaces: where another workspace doesn't offer the model, its answers skip it.)</summary>
+    public async Task<ChatResult<UserPreferences>> SaveAsync(ChatActor actor, UserPreferences changes, CancellationToken ct = default)
+    {
+        if (await models.RefusalAsync(actor.WorkspaceId, changes.DefaultModel, ct) is { } notOffered)
+            return ChatResult<UserPreferences>.Fail(notOffered);
+        return ChatResult<UserPreferences>.Success(await SaveAsync(actor.UserId, changes, ct));
     }
 
     public async Task<UserPreferences> SaveAsync(Guid userId, UserPreferences changes, CancellationToken ct = default)

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Ai;
+using Platform.Web.Ai.Chat;
+using Platform.Web.Ai.Pricing;
 
 namespace Platform.Web.Features.Workspaces;
 
@@ -28,7 +30,7 @@ public sealed class ProviderKeyInput
 /// </summary>
 public sealed class WorkspaceAiKeys(
     MainDbFactory main, WorkspacePermissions permissions, IDataProtectionProvider protection, AiEndpointTester tester,
-    IOptions<PlatformAiOptions> platformAi) : IWorkspaceAiSettingsProvider
+    IOptions<PlatformAiOptions> platformAi, PriceTable prices) : IWorkspaceAiSettingsProvider
 {
     public const string Purpose = "Platform.WorkspaceProviderKeys.ApiKey";
     private IDataProtector Protector => protection.CreateProtector(Purpose);
@@ -53,6 +55,9 @@ public sealed class WorkspaceAiKeys(
         if (Validate(input) is { } invalid) return WorkspaceResult<Guid>.Fail(invalid);
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal)
             return WorkspaceResult<Guid>.Fail(refusal);
+        // A paid provider's chat model must have a price (or Pricing:DefaultModel): it would otherwise run unbilled.
+        if (!prices.CanBill(ChatProviderFactory.ProviderName(input.BaseUrl.Trim()), input.ChatModel.Trim()))
+            return WorkspaceResult<Guid>.Fail(PriceTable.Unpriced(input.ChatModel.Trim()));
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         if (await db.WorkspaceProviderKeys.AnyAsync(k => k.WorkspaceId == workspaceId && k.Name == input.Name.Trim(), ct))
             return WorkspaceResult<Guid>.Fail($"There is already a provider named '{input.Name.Trim()}'.");
