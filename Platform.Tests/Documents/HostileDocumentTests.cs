@@ -59,7 +59,7 @@ public class HostileDocumentTests(BoundedDocumentsPlatform platform) : IClassFix
         Assert.Equal("expenses.md", other.FileName);
         Assert.Equal("Finance", other.Category);
         Assert.Equal(["tag"], other.Tags);
-        Assert.NotEmpty(await platform.Search.SearchAsync(ws, owner, "expenses filed monthly", 3));
+        Assert.NotEmpty(await platform.Search.SearchAsync(ws, owner, "expenses\0 filed monthly\uDC00", 3));
     }
 
     [Fact]
