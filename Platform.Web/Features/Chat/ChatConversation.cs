@@ -239,7 +239,7 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
     }
 
     /// <summary>Judged on the text as it will be stored (the save cleans out NULs): a message of NULs alone is empty.</summary>
-    private static string? Validate(string? text) => string.IsNullOrWhiteSpace(text is null ? null : PostgresText.Clean(text)) ? "Write a message first."
+    private static string? Validate(string? text) => text is null || string.IsNullOrWhiteSpace(PostgresText.Clean(text)) ? "Write a message first."
         : text.Length > MaxMessageLength ? $"A message can be at most {MaxMessageLength:N0} characters (this one has {text.Length:N0})." : null;
 
     private static Task<ChatEntity?> OwnChatAsync(TenantDbContext db, ChatActor actor, Guid chatId, CancellationToken ct) =>
