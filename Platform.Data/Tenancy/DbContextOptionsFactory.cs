@@ -35,6 +35,6 @@ public static class DbContextOptionsFactory
                 .UseVector()
                 .MigrationsHistoryTable("__ef_migrations_history", schema))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(TenantSessionInterceptor.Instance)
+            .AddInterceptors(TenantSessionInterceptor.Instance, Text.PostgresTextInterceptor.Instance)
             .Options;
 }

@@ -162,3 +162,101 @@ public class ExtractionTests
         return stream.ToArray();
     }
 }
+
+/// <summary>Hostile files within the upload limit: each fails with a fixed reason, quickly and within the limits,
+/// and never with an exception's text.</summary>
+public class HostileExtractionTests
+{
+    internal static string NestedDivs(int depth) =>
+        "<html><body>" + string.Concat(Enumerable.Repeat("<div>", depth)) + "deep" + "</body></html>";
+
+    [Fact]
+    public async Task Deeply_nested_html_is_refused_before_parsing()
+    {
+        var extraction = new TextExtraction(new DocumentsOptions());
+        var result = await extraction.ExtractAsync(Encoding.UTF8.GetBytes(NestedDivs(200_000)), DocumentKind.Html, CancellationToken.None);
+        Assert.Null(result.Text);
+        Assert.Contains("nests elements more than 512 levels deep", result.Error);
+    }
+
+    [Fact]
+    public async Task Extraction_that_runs_past_the_time_limit_is_stopped_with_a_reason()
+    {
+        // Depth check off: the parser's quadratic work on 200,000 levels would take many minutes.
+        var extraction = new TextExtraction(new DocumentsOptions { MaxHtmlDepth = int.MaxValue, ExtractionTimeoutSeconds = 1 });
+        var result = await extraction.ExtractAsync(Encoding.UTF8.GetBytes(NestedDivs(200_000)), DocumentKind.Html, CancellationToken.None);
+        Assert.Null(result.Text);
+        Assert.Contains("took longer than the limit of 1 seconds", result.Error);
+    }
+
+    [Fact]
+    public void Ordinary_nesting_unclosed_paragraphs_and_scripts_pass_the_depth_check()
+    {
+        var page = "<html><body>" + string.Concat(Enumerable.Repeat("<p>para <br> <img src='a>b'>", 5_000)) +
+                   "<ul>" + string.Concat(Enumerable.Repeat("<li>item", 5_000)) + "</ul>" +
+                   "<script>" + string.Concat(Enumerable.Repeat("<div>", 5_000)) + "</script>" +
+                   string.Concat(Enumerable.Repeat("<div><span>x</span></div>", 5_000)) + "</body></html>";
+        var result = new TextExtraction(new DocumentsOptions()).Extract(Encoding.UTF8.GetBytes(page), DocumentKind.Html);
+        Assert.Null(result.Error);
+        Assert.Contains("para", result.Text);
+    }
+
+    [Fact]
+    public void A_csv_with_a_million_columns_is_refused_with_a_clear_reason()
+    {
+        var csv = string.Join(',', Enumerable.Repeat("a", 1_000_000)) + "\n" + string.Join(',', Enumerable.Repeat("1", 1_000_000)) + "\n";
+        var result = new TextExtraction(new DocumentsOptions()).Extract(Encoding.UTF8.GetBytes(csv), DocumentKind.Csv);
+        Assert.Null(result.Text);
+        Assert.Equal("The CSV file has a row with more than 1,000 columns.", result.Error);
+    }
+
+    [Fact]
+    public void A_csv_value_longer_than_the_limit_is_refused()
+    {
+        var csv = "name,note\nAda,\"" + new string('x', 200_000) + "\"\n";
+        var result = new TextExtraction(new DocumentsOptions()).Extract(Encoding.UTF8.GetBytes(csv), DocumentKind.Csv);
+        Assert.Equal("A value in the CSV file is longer than 100,000 characters.", result.Error);
+    }
+
+    [Fact]
+    public void A_pdf_with_more_pages_than_the_limit_is_refused()
+    {
+        var builder = new PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(Standard14Font.Helvetica);
+        for (var i = 0; i < 3; i++) builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4).AddText($"Page {i}", 12, new UglyToad.PdfPig.Core.PdfPoint(40, 800), font);
+        var result = new TextExtraction(new DocumentsOptions { MaxPdfPages = 2 }).Extract(builder.Build(), DocumentKind.Pdf);
+        Assert.Equal("The PDF has 3 pages; at most 2 are supported.", result.Error);
+    }
+
+    [Fact]
+    public void A_docx_with_a_dtd_fails_with_a_fixed_reason_and_no_exception_text()
+    {
+        var data = ExtractionTests.Docx("Title", "Body text.");
+        using (var stream = new MemoryStream())
+        {
+            stream.Write(data);
+            using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+            {
+                var entry = zip.GetEntry("word/document.xml")!;
+                string xml;
+                using (var reader = new StreamReader(entry.Open())) xml = reader.ReadToEnd();
+                entry.Delete();
+                var start = xml.StartsWith("<?xml") ? xml.IndexOf("?>", StringComparison.Ordinal) + 2 : 0;
+                xml = xml[..start] + "<!DOCTYPE w:document [<!ENTITY lol \"lol\">]>" + xml[start..];
+                using var writer = new StreamWriter(zip.CreateEntry("word/document.xml").Open());
+                writer.Write(xml);
+            }
+            data = stream.ToArray();
+        }
+        var result = new TextExtraction(new DocumentsOptions()).Extract(data, DocumentKind.Docx);
+        Assert.Null(result.Text);
+        Assert.Equal("The Word document could not be read: it is damaged or uses features that are not supported.", result.Error);
+    }
+
+    [Fact]
+    public void Extracted_text_holds_no_nul_and_no_lone_surrogate()
+    {
+        var data = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("a\0b \uD800 c")).ToArray();
+        Assert.Equal("ab \uFFFD c", new TextExtraction(new DocumentsOptions()).Extract(data, DocumentKind.Text).Text);
+    }
+}

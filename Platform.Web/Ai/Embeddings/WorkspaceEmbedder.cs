@@ -106,7 +106,8 @@ public sealed class WorkspaceEmbedder(
         OperationCanceledException or TimeoutException => new("The embedding provider did not answer in time; will retry.", true, e),
         HttpRequestException => new("The embedding provider could not be reached; will retry.", true, e),
         ClientResultException c => new($"The embedding provider answered {c.Status}: {Short(c.Message)}", false, e),
-        _ => new($"The embedding provider's answer could not be used: {Short(e.Message)}", false, e),
+        // The exception's own text is for the log (it can carry library internals); the document shows this.
+        _ => new("The embedding provider's answer could not be used.", false, e),
     };
 
     private static string Short(string message) => message.Length > 200 ? message[..200] + "…" : message;

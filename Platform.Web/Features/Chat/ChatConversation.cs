@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Data.Tenancy;
+using Platform.Data.Text;
 using Platform.Data.Tenant;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Features.Chat.Engine;
@@ -238,7 +239,8 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         return ChatResult<(Guid, Guid)>.Success((chat.Id, hub.MessageId));
     }
 
-    private static string? Validate(string? text) => string.IsNullOrWhiteSpace(text) ? "Write a message first."
+    /// <summary>Judged on the text as it will be stored (the save cleans out NULs): a message of NULs alone is empty.</summary>
+    private static string? Validate(string? text) => text is null || string.IsNullOrWhiteSpace(PostgresText.Clean(text)) ? "Write a message first."
         : text.Length > MaxMessageLength ? $"A message can be at most {MaxMessageLength:N0} characters (this one has {text.Length:N0})." : null;
 
     private static Task<ChatEntity?> OwnChatAsync(TenantDbContext db, ChatActor actor, Guid chatId, CancellationToken ct) =>

@@ -25,4 +25,24 @@ public sealed class DocumentsOptions
 
     /// <summary>How often each instance looks for unfinished work it was not told about (restarts, other instances).</summary>
     public int SweepSeconds { get; set; } = 30;
+
+    /// <summary>Longest time text extraction may take for one document; past it the document fails (and is not
+    /// retried) and the worker moves on.</summary>
+    public int ExtractionTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>PDFs with more pages are refused.</summary>
+    public int MaxPdfPages { get; set; } = 2_000;
+
+    /// <summary>HTML nested deeper than this is refused (browsers flatten beyond a few hundred levels; parsing
+    /// deeper trees gets quadratically slower).</summary>
+    public int MaxHtmlDepth { get; set; } = 512;
+
+    /// <summary>CSV rows with more columns are refused.</summary>
+    public int MaxCsvColumns { get; set; } = 1_000;
+
+    /// <summary>Longest single CSV value (characters).</summary>
+    public int MaxCsvFieldChars { get; set; } = 100_000;
+
+    /// <summary>Documents processed at the same time, each of a different workspace.</summary>
+    public int WorkerConcurrency { get; set; } = 2;
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Platform.Data.Tenancy;
+using Platform.Data.Text;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
@@ -34,7 +35,7 @@ public sealed partial class FollowUpWriter(
             await using var write = await tenants.OpenAsync(hub.WorkspaceId, hub.UserId, ct);
             if (title is not null)
                 await write.Chats.Where(c => c.Id == hub.ChatId && !c.TitleIsCustom)
-                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.Title, title), ct);
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.Title, PostgresText.Clean(title)), ct);
             for (var i = 0; i < suggestions.Count; i++)
                 write.MessageSuggestions.Add(new MessageSuggestion { MessageId = hub.MessageId, Position = i, Text = suggestions[i] });
             await write.CommitAsync(ct);

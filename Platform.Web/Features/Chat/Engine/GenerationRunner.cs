@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Platform.Data.Tenancy;
+using Platform.Data.Text;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
@@ -134,8 +135,12 @@ public sealed class GenerationRunner(
         if (provider is not null && question is not null && outcome.CallStarted)
             RecordUsage(hub, provider, outcome, "answer");
 
-        var final = hub.Snapshot().Text;
-        await PersistOutcomeAsync(hub, final, outcome);
+        var final = PostgresText.Clean(hub.Snapshot().Text);
+        if (!await PersistOutcomeAsync(hub, final, outcome) && await MarkUnsavedAsync(hub))
+        {
+            outcome.Status = MessageStatus.Failed;
+            outcome.Failure = UnsavedFailure;
+        }
         hub.Finish(outcome.Status, outcome.Failure?.Message);
         registry.Remove(hub);
         registry.Announce(new ChatActivity(hub.WorkspaceId, hub.UserId, hub.ChatId));
@@ -152,7 +157,8 @@ public sealed class GenerationRunner(
     {
         await foreach (var update in provider.Client.GetStreamingResponseAsync(messages, chatOptions, ct))
         {
-            var text = update.Text;
+            // A model may stream U+0000, which PostgreSQL text cannot hold: it never reaches the hub or the saves.
+            var text = update.Text.Replace("\0", "");
             if (text.Length > 0)
             {
                 if (!outcome.ReceivedTokens) outcome.FirstTokenMs = (int)clock.ElapsedMilliseconds;
@@ -209,7 +215,7 @@ public sealed class GenerationRunner(
         await using var db = await tenants.OpenAsync(hub.WorkspaceId, hub.UserId, ct);
         if (text is not null)
             await db.Messages.Where(m => m.Id == hub.MessageId && m.Status == MessageStatus.Streaming)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, text).SetProperty(m => m.UpdatedAt, now), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, PostgresText.Clean(text)).SetProperty(m => m.UpdatedAt, now), ct);
         await db.GenerationStreams.Where(g => g.MessageId == hub.MessageId && g.Status == MessageStatus.Streaming)
             .ExecuteUpdateAsync(s => s.SetProperty(g => g.HeartbeatAt, now), ct);
         await db.CommitAsync(ct);
@@ -280,7 +286,7 @@ public sealed class GenerationRunner(
         await db.CommitAsync(ct);
     }
 
-    private async Task PersistOutcomeAsync(GenerationHub hub, string text, Outcome outcome)
+    private async Task<bool> PersistOutcomeAsync(GenerationHub hub, string text, Outcome outcome)
     {
         // Not the generation's token: a stopped or shut-down generation must still be written down.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -319,11 +325,45 @@ public sealed class GenerationRunner(
             await db.Chats.Where(c => c.Id == hub.ChatId).ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.GenerationStatus, chatStatus).SetProperty(c => c.UpdatedAt, now), ct);
             await db.CommitAsync(ct);
+            return true;
         }
         catch (Exception e)
         {
-            // The periodic flushes hold the text up to the last interval; recovery will mark it interrupted.
             logger.LogError(e, "Could not persist the end of generation {MessageId}", hub.MessageId);
+            return false;
+        }
+    }
+
+    private static readonly ProviderFailure UnsavedFailure = new(ProviderFailure.Internal,
+        "This answer could not be saved. The text saved before the error is kept; regenerate to try again.");
+
+    /// <summary>The final save failed: say so honestly (failed, not "interrupted by a server stop", which recovery
+    /// would otherwise report for a generation left streaming). Only status columns are written, so this works even
+    /// when the text was what the database refused. False when even that failed (the database is down): then
+    /// recovery is the only one left to close it.</summary>
+    private async Task<bool> MarkUnsavedAsync(GenerationHub hub)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var ct = timeout.Token;
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            await using var db = await tenants.OpenAsync(hub.WorkspaceId, hub.UserId, ct);
+            await db.Messages.Where(m => m.Id == hub.MessageId).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, MessageStatus.Failed).SetProperty(m => m.FinishReason, "error")
+                .SetProperty(m => m.ErrorKind, UnsavedFailure.Kind).SetProperty(m => m.Error, UnsavedFailure.Message)
+                .SetProperty(m => m.UpdatedAt, now), ct);
+            await db.GenerationStreams.Where(g => g.MessageId == hub.MessageId).ExecuteUpdateAsync(s => s
+                .SetProperty(g => g.Status, MessageStatus.Failed).SetProperty(g => g.EndedAt, now).SetProperty(g => g.HeartbeatAt, now), ct);
+            await db.Chats.Where(c => c.Id == hub.ChatId).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.GenerationStatus, ChatGenerationStatus.Failed).SetProperty(c => c.UpdatedAt, now), ct);
+            await db.CommitAsync(ct);
+            return true;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not mark generation {MessageId} as failed after its save failed", hub.MessageId);
+            return false;
         }
     }
 

@@ -23,6 +23,10 @@ public sealed class GitSyncWorker(
 
     protected override TimeSpan SweepEvery => TimeSpan.FromSeconds(options.Value.SweepSeconds);
 
+    /// <summary>Workspaces sync side by side (one sync at a time per workspace), so a slow or hanging Git host holds
+    /// one slot until its timeout, not every workspace's imports.</summary>
+    protected override int Concurrency => Math.Max(1, options.Value.WorkerConcurrency);
+
     protected override Task DrainAsync(Guid workspaceId, CancellationToken ct) => syncer.DrainAsync(workspaceId, ct);
 
     protected override Task OnSweepAsync(Guid workspaceId, CancellationToken ct) => QueueDueAutoSyncsAsync(workspaceId, ct);

@@ -2,6 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
 using Platform.Data.Tenancy;
+using Platform.Data.Text;
 
 namespace Platform.Web.Features.Documents.Ingestion;
 
@@ -65,11 +66,11 @@ public static class ChunkWriter
             await importer.WriteAsync(c.Id, NpgsqlDbType.Uuid, ct);
             await importer.WriteAsync(documentId, NpgsqlDbType.Uuid, ct);
             await importer.WriteAsync(c.Position, NpgsqlDbType.Integer, ct);
-            // PostgreSQL text cannot hold NUL; extraction removes control characters, this is the last guard.
-            await importer.WriteAsync(c.Content.Replace("\0", ""), NpgsqlDbType.Text, ct);
+            // COPY bypasses EF's text cleaning: PostgreSQL text cannot hold NUL, Npgsql cannot encode lone surrogates.
+            await importer.WriteAsync(PostgresText.Clean(c.Content), NpgsqlDbType.Text, ct);
             await importer.WriteAsync(c.TokenCount, NpgsqlDbType.Integer, ct);
             if (c.Section is null) await importer.WriteNullAsync(ct);
-            else await importer.WriteAsync(c.Section, NpgsqlDbType.Text, ct);
+            else await importer.WriteAsync(PostgresText.Clean(c.Section), NpgsqlDbType.Text, ct);
             await importer.WriteAsync(c.StartOffset, NpgsqlDbType.Integer, ct);
             await importer.WriteAsync(c.EndOffset, NpgsqlDbType.Integer, ct);
             if (c.Embedding is null) await importer.WriteNullAsync(ct);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Platform.Data.Tenancy;
 using Platform.Data.Tenant;
 using Platform.Data.Tenant.Entities;
+using Platform.Data.Text;
 
 namespace Platform.Web.Features.Documents.Ingestion;
 
@@ -36,9 +37,9 @@ public sealed class DocumentIntake(TenantDbFactory tenants, IngestionSignals sig
         {
             return TooLarge(name);
         }
-        catch (IOException e)
+        catch (IOException)
         {
-            return new IntakeResult(name, IntakeOutcome.Rejected, $"The upload was interrupted: {e.Message}");
+            return new IntakeResult(name, IntakeOutcome.Rejected, "The upload was interrupted. Try again.");
         }
 
         var (kind, error) = DocumentKindDetector.Detect(data, name);
@@ -101,7 +102,8 @@ public sealed class DocumentIntake(TenantDbFactory tenants, IngestionSignals sig
     /// searchable until the worker swaps in the new ones (the same way re-embedding works).</summary>
     public static async Task ReplaceContentAsync(TenantDbContext db, Guid documentId, string title, byte[] data, string hash, CancellationToken ct)
     {
-        title = title.Length > 300 ? title[..300] : title;
+        // A bulk update skips EF's text cleaning (names come from Git repositories here).
+        title = PostgresText.Clean(title.Length > 300 ? title[..300] : title);
         await db.DocumentFiles.Where(f => f.DocumentId == documentId).ExecuteUpdateAsync(s => s.SetProperty(f => f.Data, data), ct);
         await db.Documents.Where(d => d.Id == documentId).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Title, title).SetProperty(d => d.SizeBytes, data.Length).SetProperty(d => d.ContentHash, hash)

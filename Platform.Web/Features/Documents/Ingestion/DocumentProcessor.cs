@@ -21,18 +21,45 @@ public sealed class DocumentProcessor(
     public async Task<int> DrainAsync(Guid workspaceId, CancellationToken ct)
     {
         var done = 0;
-        while (!ct.IsCancellationRequested && await ClaimAsync(workspaceId, ct) is { } documentId)
-        {
-            await ProcessAsync(workspaceId, documentId, ct);
-            done++;
-        }
+        while (!ct.IsCancellationRequested && await ProcessNextAsync(workspaceId, ct)) done++;
         return done;
     }
 
+    /// <summary>Processes one document of the workspace, if one is waiting. True when it did (there may be more): the
+    /// worker then puts the workspace at the back of the line, so one workspace's pile never holds up another's.</summary>
+    public async Task<bool> ProcessNextAsync(Guid workspaceId, CancellationToken ct)
+    {
+        if (await ClaimAsync(workspaceId, ct) is not { } documentId) return false;
+        await ProcessAsync(workspaceId, documentId, ct);
+        return true;
+    }
+
+    /// <summary>Message for a document whose attempts ran out without an outcome: the process died while working on
+    /// it (a crash, an out-of-memory kill) that many times. It is not claimed again.</summary>
+    internal static string GaveUpMessage(int attempts) =>
+        $"Processing stopped unexpectedly each time this document was tried ({attempts} attempts), so it was given up. " +
+        "Check the file, then upload it again or reprocess it.";
+
+    /// <summary>
+    /// Claims the oldest unleased document; the attempt is counted here, before any work, so a process that dies
+    /// mid-parse has used it up. Documents whose attempts are used up with no outcome (claimed and never finished,
+    /// every time) are marked failed in the same transaction instead of being claimed again after each restart.
+    /// The lease covers at least the extraction time limit, so no other instance takes the document meanwhile.
+    /// </summary>
     private async Task<Guid?> ClaimAsync(Guid workspaceId, CancellationToken ct)
     {
+        var o = options.Value;
         await using var db = await tenants.OpenAsync(workspaceId, null, ct);
-        var lease = TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+        var lease = TimeSpan.FromSeconds(Math.Max(o.LeaseSeconds, o.ExtractionTimeoutSeconds + 30));
+        var maxAttempts = Math.Max(1, o.MaxAttempts);
+        var gaveUpReason = GaveUpMessage(maxAttempts);
+        var gaveUp = await db.Database.SqlQuery<Guid>($"""
+            UPDATE tenant.documents
+               SET status = 'failed', status_reason = {gaveUpReason}, lease_until = NULL, updated_at = now()
+             WHERE workspace_id = {workspaceId} AND status IN ('queued', 'processing') AND attempts >= {maxAttempts}
+               AND (lease_until IS NULL OR lease_until < now())
+            RETURNING id AS "Value"
+            """).ToListAsync(ct);
         var claimed = await db.Database.SqlQuery<Guid>($"""
             UPDATE tenant.documents d
                SET status = 'processing', attempts = d.attempts + 1, progress = 0,
@@ -40,11 +67,16 @@ public sealed class DocumentProcessor(
              WHERE d.workspace_id = {workspaceId} AND d.id = (
                    SELECT id FROM tenant.documents
                     WHERE workspace_id = {workspaceId} AND status IN ('queued', 'processing')
-                      AND (lease_until IS NULL OR lease_until < now())
+                      AND (lease_until IS NULL OR lease_until < now()) AND attempts < {maxAttempts}
                     ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING d.id AS "Value"
             """).ToListAsync(ct);
         await db.CommitAsync(ct);
+        foreach (var id in gaveUp)
+        {
+            logger.LogWarning("Document {DocumentId} of workspace {WorkspaceId} used up its attempts without an outcome; marked failed", id, workspaceId);
+            signals.Publish(new DocumentChange(workspaceId, id, DocumentStatus.Failed, 0, gaveUpReason));
+        }
         return claimed.Count == 0 ? null : claimed[0];
     }
 
@@ -66,7 +98,7 @@ public sealed class DocumentProcessor(
             if (file is not null)
             {
                 var kind = DocumentKindDetector.FromContentType(document.ContentType) ?? DocumentKind.Text;
-                var extracted = new TextExtraction(options.Value).Extract(file, kind);
+                var extracted = await new TextExtraction(options.Value, logger).ExtractAsync(file, kind, ct);
                 if (extracted.Error is not null)
                 {
                     await FailAsync(workspaceId, documentId, extracted.Error, ct);

@@ -10,12 +10,12 @@ internal static class DocxExtractor
     private const int MaxEntries = 5_000;
     private const int MaxCompressionRatio = 200;
 
-    public static ExtractionResult Extract(byte[] data, long maxUnpackedBytes)
+    public static ExtractionResult Extract(byte[] data, DocumentsOptions options, CancellationToken ct)
     {
-        if (CheckArchive(data, maxUnpackedBytes) is { } bomb) return ExtractionResult.Fail(bomb);
+        if (CheckArchive(data, options.MaxUnpackedBytes) is { } bomb) return ExtractionResult.Fail(bomb);
 
         // MaxCharactersInPart also bounds what the SDK inflates, in case an entry lied about its size.
-        var settings = new OpenSettings { MaxCharactersInPart = maxUnpackedBytes };
+        var settings = new OpenSettings { MaxCharactersInPart = options.MaxUnpackedBytes };
         using var stream = new MemoryStream(data, writable: false);
         using var doc = WordprocessingDocument.Open(stream, false, settings);
         var body = doc.MainDocumentPart?.Document?.Body;
@@ -24,6 +24,9 @@ internal static class DocxExtractor
         var sb = new StringBuilder();
         foreach (var element in body.ChildElements)
         {
+            ct.ThrowIfCancellationRequested();
+            if (sb.Length > options.MaxTextChars)
+                return ExtractionResult.Fail($"The Word document holds more than {options.MaxTextChars:N0} characters of text.");
             switch (element)
             {
                 case Paragraph p:
@@ -71,9 +74,9 @@ internal static class DocxExtractor
             }
             return null;
         }
-        catch (InvalidDataException e)
+        catch (InvalidDataException)
         {
-            return $"The Word document is not a valid archive: {e.Message}";
+            return "The Word document is not a valid archive (it may be damaged).";
         }
     }
 }

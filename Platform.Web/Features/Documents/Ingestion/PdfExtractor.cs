@@ -6,19 +6,27 @@ using UglyToad.PdfPig.Exceptions;
 
 namespace Platform.Web.Features.Documents.Ingestion;
 
+/// <summary>Text of a PDF, page by page, within limits: at most <see cref="DocumentsOptions.MaxPdfPages"/> pages and
+/// <see cref="DocumentsOptions.MaxTextChars"/> characters, checked as it goes, and the token between pages (PdfPig
+/// itself does not take one; a single hostile page is bounded by the extraction time limit).</summary>
 internal static class PdfExtractor
 {
-    public static ExtractionResult Extract(byte[] data)
+    public static ExtractionResult Extract(byte[] data, DocumentsOptions options, CancellationToken ct)
     {
         try
         {
             using var pdf = PdfDocument.Open(data, new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true });
+            if (pdf.NumberOfPages > options.MaxPdfPages)
+                return ExtractionResult.Fail($"The PDF has {pdf.NumberOfPages:N0} pages; at most {options.MaxPdfPages:N0} are supported.");
             var sb = new StringBuilder();
-            foreach (var page in pdf.GetPages())
+            for (var number = 1; number <= pdf.NumberOfPages; number++)
             {
-                var text = ContentOrderTextExtractor.GetText(page);
+                ct.ThrowIfCancellationRequested();
+                var text = ContentOrderTextExtractor.GetText(pdf.GetPage(number));
                 if (string.IsNullOrWhiteSpace(text)) continue;
                 sb.Append(text.Trim()).Append("\n\n");
+                if (sb.Length > options.MaxTextChars)
+                    return ExtractionResult.Fail($"The PDF holds more than {options.MaxTextChars:N0} characters of text.");
             }
             return ExtractionResult.Ok(sb.ToString());
         }
@@ -26,9 +34,9 @@ internal static class PdfExtractor
         {
             return ExtractionResult.Fail("The PDF is encrypted (password-protected). Remove the protection and upload it again.");
         }
-        catch (PdfDocumentFormatException e)
+        catch (PdfDocumentFormatException)
         {
-            return ExtractionResult.Fail($"The PDF is damaged or malformed: {e.Message}");
+            return ExtractionResult.Fail("The PDF is damaged or malformed and could not be read.");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Platform.Data.Text;
 
 namespace Platform.Web.Features.Documents.Ingestion;
 
@@ -10,39 +11,81 @@ public sealed record ExtractionResult(string? Text, string? Error)
 }
 
 /// <summary>Turns an uploaded file into plain text with Markdown-style headings ("# Title"), which the chunker
-/// uses as section boundaries. Every extractor turns malformed input into a clear error, never an exception.</summary>
-public sealed class TextExtraction(DocumentsOptions options)
+/// uses as section boundaries. Every extractor turns malformed input into a clear error, never an exception, and
+/// the work per document is bounded: in time (<see cref="DocumentsOptions.ExtractionTimeoutSeconds"/>) and by
+/// limits the parsers check as they go (PDF pages, HTML depth, CSV columns and values, size of the text).</summary>
+public sealed class TextExtraction(DocumentsOptions options, ILogger? logger = null)
 {
-    public ExtractionResult Extract(byte[] data, DocumentKind kind)
+    /// <summary>
+    /// Extracts on a thread of its own, within the time limit. The parsers are synchronous and CPU-bound: ours and
+    /// AngleSharp's check the token as they go; one that does not (a library deep in a hostile file) is abandoned
+    /// at the limit — the document fails and the worker moves on while the thread runs out on its own.
+    /// Throws <see cref="OperationCanceledException"/> only when <paramref name="ct"/> (shutdown) is cancelled.
+    /// </summary>
+    public async Task<ExtractionResult> ExtractAsync(byte[] data, DocumentKind kind, CancellationToken ct)
+    {
+        var limit = TimeSpan.FromSeconds(Math.Max(1, options.ExtractionTimeoutSeconds));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(limit);
+        var work = Task.Factory.StartNew(() => Extract(data, kind, timeout.Token), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            return await work.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            _ = work.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // observed, whatever it ends with
+            logger?.LogWarning("Extracting a {Kind} document took longer than {Limit}; abandoned", kind, limit);
+            return ExtractionResult.Fail(
+                $"Reading the document took longer than the limit of {limit.TotalSeconds:0} seconds, so it was stopped. " +
+                "The file may be very large or unusually structured.");
+        }
+    }
+
+    public ExtractionResult Extract(byte[] data, DocumentKind kind, CancellationToken ct = default)
     {
         ExtractionResult result;
         try
         {
             result = kind switch
             {
-                DocumentKind.Pdf => PdfExtractor.Extract(data),
-                DocumentKind.Docx => DocxExtractor.Extract(data, options.MaxUnpackedBytes),
-                DocumentKind.Html => HtmlExtractor.Extract(Decode(data)),
-                DocumentKind.Csv => CsvExtractor.Extract(Decode(data)),
+                DocumentKind.Pdf => PdfExtractor.Extract(data, options, ct),
+                DocumentKind.Docx => DocxExtractor.Extract(data, options, ct),
+                DocumentKind.Html => HtmlExtractor.Extract(Decode(data), options, ct),
+                DocumentKind.Csv => CsvExtractor.Extract(Decode(data), options, ct),
                 _ => ExtractionResult.Ok(Decode(data)),
             };
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
-            // Parsers of hostile files throw anything; the document fails with a reason, the worker goes on.
-            result = ExtractionResult.Fail($"The {kind.ToString().ToUpperInvariant()} file could not be read: {e.Message}");
+            // Parsers of hostile files throw anything; the document fails with a fixed reason (the exception's
+            // own text is for the log: it can carry library internals), the worker goes on.
+            logger?.LogWarning(e, "Extracting a {Kind} document failed", kind);
+            result = ExtractionResult.Fail(Unreadable(kind));
         }
         if (result.Text is null) return result;
+        ct.ThrowIfCancellationRequested();
 
+        if (result.Text.Length > options.MaxTextChars * 2L) return TooMuchText();
         var text = Normalize(result.Text);
-        if (text.Length > options.MaxTextChars)
-            return ExtractionResult.Fail($"The document holds more than {options.MaxTextChars:N0} characters of text.");
+        if (text.Length > options.MaxTextChars) return TooMuchText();
         if (string.IsNullOrWhiteSpace(text))
             return ExtractionResult.Fail(kind == DocumentKind.Pdf
                 ? "No text found in the PDF (it may be scanned images; OCR is not supported)."
                 : "The document contains no text.");
         return ExtractionResult.Ok(text);
     }
+
+    internal ExtractionResult TooMuchText() =>
+        ExtractionResult.Fail($"The document holds more than {options.MaxTextChars:N0} characters of text.");
+
+    internal static string Unreadable(DocumentKind kind) => kind switch
+    {
+        DocumentKind.Pdf => "The PDF file could not be read: it is damaged or uses features that are not supported.",
+        DocumentKind.Docx => "The Word document could not be read: it is damaged or uses features that are not supported.",
+        _ => $"The {kind.ToString().ToUpperInvariant()} file could not be read: it is damaged or in an unsupported format.",
+    };
 
     /// <summary>UTF-8 unless a BOM says UTF-16.</summary>
     public static string Decode(byte[] data)
@@ -53,7 +96,8 @@ public sealed class TextExtraction(DocumentsOptions options)
         return Encoding.UTF8.GetString(data, start, data.Length - start);
     }
 
-    /// <summary>Line endings to \n, NULs and other control characters out, no runs of blank lines.</summary>
+    /// <summary>Line endings to \n, NULs and other control characters out, lone surrogates replaced (PostgreSQL
+    /// text cannot hold them), no runs of blank lines.</summary>
     internal static string Normalize(string text)
     {
         var sb = new StringBuilder(text.Length);
@@ -69,6 +113,6 @@ public sealed class TextExtraction(DocumentsOptions options)
             newlines = 0;
             sb.Append(c);
         }
-        return sb.ToString().Trim();
+        return PostgresText.Clean(sb.ToString().Trim());
     }
 }

@@ -1,4 +1,5 @@
 using Platform.Data.Tenancy;
+using Platform.Data.Text;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Embeddings;
 using Npgsql;
@@ -17,9 +18,10 @@ public sealed class HybridKnowledgeSearch(
     public async Task<IReadOnlyList<KnowledgePassage>> SearchAsync(Guid workspaceId, Guid? userId, string query, int k,
         KnowledgeFilters? filters = null, CancellationToken ct = default)
     {
-        query = query.Trim();
+        // The query becomes a bound parameter: U+0000 or a lone surrogate would make PostgreSQL/Npgsql refuse it.
+        query = PostgresText.Clean(query.Trim());
         if (query.Length == 0 || k <= 0) return [];
-        if (query.Length > 2000) query = query[..2000];
+        if (query.Length > 2000) query = PostgresText.Clean(query[..2000]);
         k = Math.Min(k, 100);
 
         var embedded = await embedder.EmbedAsync(workspaceId, userId, [query], "search", ct);
