@@ -52,6 +52,9 @@ public static class IdentityServices
         services.TryAddSingleton<PublicLinks>();
         services.AddScoped<IEmailSender<AppUser>, OutboxEmailSender>();
         services.AddScoped<PlatformAdminPolicy>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AdminSetup>();
+        services.AddHostedService<AdminSetupAnnouncer>();
         return services;
     }
 }

@@ -25,6 +25,9 @@ public sealed class PlatformOptions
     /// printed to the log instead (Features/Account/AdminSetup).</summary>
     public string[] AdminEmails { get; set; } = [];
 
+    /// <summary>How long the one-time admin setup link printed at start (when no admin exists) stays valid.</summary>
+    public TimeSpan SetupLinkValidFor { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Base address used in links the platform mails out (never the request's Host header). Empty: the
     /// first address the server listens on (see Features/Account/PublicLinks).</summary>
     public string PublicUrl { get; set; } = "";
