@@ -42,7 +42,7 @@ public class AdminSetupTests
             Assert.False((await Setup.ClaimAsync(token, second, "127.0.0.1")).Ok);
             Assert.False(await Setup.IsValidAsync(token));
 
-            await using var check = _platform.Main.Create(DbSession.None);
+            await using var check = await _platform.Main.OpenAsync(DbSession.ForPlatformAdmin(Guid.Empty));
             Assert.Equal([first], await check.Users.Where(u => u.IsPlatformAdmin).Select(u => u.Id).ToListAsync());
             Assert.Empty(await check.PlatformState.Where(s => s.Key.StartsWith(AdminSetup.KeyPrefix)).ToListAsync());
             Assert.True(await check.AuditLog.AnyAsync(a => a.Action == "admin.first_admin_claimed" && a.UserId == first));

@@ -85,7 +85,8 @@ public class OutboxVisibilityTests(MailPlatform platform) : IClassFixture<MailPl
         await Viewer.ViewAsync(new OutboxVisitor(erinId, null, "127.0.0.7"));
         await Viewer.ViewAsync(new OutboxVisitor(null, null, "127.0.0.8"));
 
-        await using var db = platform.Main.Create(DbSession.None);
+        // Platform-level audit entries are readable by platform admins only (RLS).
+        await using var db = await platform.Main.OpenAsync(DbSession.ForPlatformAdmin(Guid.Empty));
         var entries = await db.AuditLog.Where(a => a.Action == "mail.outbox_viewed" && (a.IpAddress == "127.0.0.7" || a.IpAddress == "127.0.0.8"))
             .ToListAsync();
         Assert.Contains(entries, a => a.UserId == erinId && a.IpAddress == "127.0.0.7" && a.Details.Contains("\"shown\": 1"));

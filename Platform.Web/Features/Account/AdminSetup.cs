@@ -67,12 +67,8 @@ public sealed class AdminSetup(MainDbFactory main, IOptions<PlatformOptions> opt
         await db.PlatformState.Where(s => s.Key.StartsWith(KeyPrefix)).ExecuteDeleteAsync(ct);
         if (await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsPlatformAdmin, true), ct) != 1)
             return WorkspaceResult.Fail(InvalidLink);
-        db.AuditLog.Add(new AuditLogEntry
-        {
-            UserId = userId, Action = "admin.first_admin_claimed", TargetType = "user", TargetId = userId.ToString(),
-            IpAddress = ipAddress, CreatedAt = clock.GetUtcNow(),
-        });
-        await db.SaveChangesAsync(ct);
+        await AuditTrail.AddPlatformEventAsync(db, userId, "admin.first_admin_claimed", "user", userId.ToString(),
+            new { via = "setup link" }, ipAddress, ct);
         await db.Database.CommitTransactionAsync(ct);
         return WorkspaceResult.Success;
     }

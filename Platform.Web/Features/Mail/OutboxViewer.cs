@@ -1,7 +1,6 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
+using Platform.Web.Features.Workspaces;
 
 namespace Platform.Web.Features.Mail;
 
@@ -24,7 +23,7 @@ public sealed record OutboxMail(Guid Id, string To, string Subject, DateTimeOffs
 /// So a signed-out visitor who asks for a password reset of someone else's account never sees the link. Every view
 /// is audited (who, from where, how many mails shown).
 /// </summary>
-public sealed class OutboxViewer(MainDbFactory main, TimeProvider clock)
+public sealed class OutboxViewer(MainDbFactory main)
 {
     public const int Limit = 50;
 
@@ -54,17 +53,11 @@ public sealed class OutboxViewer(MainDbFactory main, TimeProvider clock)
         var mails = rows.Select(m => new OutboxMail(m.Id, m.To, m.Subject, m.CreatedAt,
             otherAdmins.Contains(m.To.ToUpperInvariant()) ? null : m.HtmlBody)).ToList();
 
-        db.AuditLog.Add(new AuditLogEntry
+        await AuditTrail.AddPlatformEventAsync(db, visitor.UserId, "mail.outbox_viewed", "outbox", null, new
         {
-            UserId = visitor.UserId, Action = "mail.outbox_viewed", TargetType = "outbox", IpAddress = visitor.IpAddress,
-            CreatedAt = clock.GetUtcNow(),
-            Details = JsonSerializer.Serialize(new
-            {
-                scope = isAdmin ? "admin" : "own", registeredAddress = visitor.Proof?.Email, filter = to,
-                shown = mails.Count, bodiesHidden = mails.Count(m => m.HtmlBody is null),
-            }),
-        });
-        await db.SaveChangesAsync(ct);
+            scope = isAdmin ? "admin" : "own", registeredAddress = visitor.Proof?.Email, filter = to,
+            shown = mails.Count, bodiesHidden = mails.Count(m => m.HtmlBody is null),
+        }, visitor.IpAddress, ct);
         return mails;
     }
 }
