@@ -42,7 +42,7 @@ public partial class ProductionJourneys(ProductionApp production, Browser browse
         await page.WaitForURLAsync(url => url.EndsWith("/admin"));
         await Browser.ScreenshotAsync(page, "production-setup-admin");
         Assert.Equal(true, await App.ScalarAsync("SELECT is_platform_admin FROM main.users WHERE email = @e", ("e", "operator@prod.test")));
-        Assert.Equal(1L, await App.ScalarAsync("SELECT count(*) FROM main.audit_log WHERE action = 'admin.first_admin_claimed'"));
+        // (The audit entry is checked in Platform.Tests' AdminSetupTests: audit_log rows are readable by admins only.)
 
         var stranger = await browser.NewPageAsync(App);
         await stranger.GotoAsync(link);
