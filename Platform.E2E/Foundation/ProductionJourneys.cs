@@ -9,7 +9,13 @@ namespace Platform.E2E.Foundation;
 public sealed class ProductionApp : IAsyncLifetime
 {
     public AppServer App { get; } = new();
-    public ProductionApp() => App.Environment_["ASPNETCORE_ENVIRONMENT"] = "Production";
+    public const string ListedAdmin = "boss@prod.test";
+
+    public ProductionApp()
+    {
+        App.Environment_["ASPNETCORE_ENVIRONMENT"] = "Production";
+        App.Environment_["Platform__AdminEmails__0"] = ListedAdmin;
+    }
     public Task InitializeAsync() => App.InitializeAsync();
     public Task DisposeAsync() => App.DisposeAsync();
 }
@@ -47,6 +53,23 @@ public partial class ProductionJourneys(ProductionApp production, Browser browse
         var stranger = await browser.NewPageAsync(App);
         await stranger.GotoAsync(link);
         await stranger.Locator("[data-testid=setup-invalid]").WaitForAsync();
+
+        // Platform:AdminEmails: a listed address becomes an admin when it registers; the next newcomer does not.
+        await RegisterAsync(ProductionApp.ListedAdmin);
+        await RegisterAsync("newcomer@prod.test");
+        Assert.Equal(true, await App.ScalarAsync("SELECT is_platform_admin FROM main.users WHERE email = @e", ("e", ProductionApp.ListedAdmin)));
+        Assert.Equal(false, await App.ScalarAsync("SELECT is_platform_admin FROM main.users WHERE email = @e", ("e", "newcomer@prod.test")));
+    }
+
+    private async Task RegisterAsync(string email)
+    {
+        var page = await browser.NewPageAsync(App);
+        await page.GotoAsync("/Account/Register");
+        await page.Locator("#Input\\.Email").FillAsync(email);
+        await page.Locator("#Input\\.Password").FillAsync("Str0ng!Passw0rd");
+        await page.Locator("#Input\\.ConfirmPassword").FillAsync("Str0ng!Passw0rd");
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Register", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/Account/RegisterConfirmation"));
     }
 
     /// <summary>The link is printed once the server listens; wait for it in the app's output.</summary>
