@@ -14,8 +14,11 @@ RUN dotnet publish Platform.Web/Platform.Web.csproj -c Release -o /app --no-rest
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
+# Production: no demo workspace, no dev mail outbox. Set AllowedHosts to your domain and Platform__PublicUrl to the
+# address people use (mailed links are built from it).
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     ASPNETCORE_ENVIRONMENT=Production \
+    AllowedHosts="localhost;127.0.0.1" \
     DOTNET_RUNNING_IN_CONTAINER=true
 EXPOSE 8080
 # The aspnet image ships an unprivileged "app" user (UID 1654).

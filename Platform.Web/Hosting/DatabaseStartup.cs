@@ -37,10 +37,13 @@ public static class DatabaseStartup
             await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAllAsync();
             logger.LogInformation("Migrations applied");
         }
-        if (!migrateOnly && app.Services.GetRequiredService<IOptions<PlatformOptions>>().Value.SeedDemo)
+        if (!migrateOnly && DemoSeeder.ShouldSeed(app.Environment, app.Services.GetRequiredService<IOptions<PlatformOptions>>().Value,
+                Environment.GetCommandLineArgs(), logger))
         {
             await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedOnceAsync();
+            var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
+            await seeder.SeedOnceAsync();
+            seeder.LogCredentials();
         }
         return true;
     }

@@ -12,6 +12,8 @@ namespace Platform.Web.Hosting;
 /// First run only: workspace "Acme" with its owner, one knowledge document and the default personality.
 /// Goes through the same paths as the app (Identity's hasher, tenant context + RLS), never around them.
 /// A flag in platform_state keeps it from running again, even if Acme is later deleted.
+/// The owner is a platform admin with a password published in the README, so it is only ever created on a
+/// developer's machine (see <see cref="ShouldSeed"/>).
 /// </summary>
 public sealed class DemoSeeder(
     MainDbContext db, UserManager<AppUser> users, WorkspaceProvisioning provisioning, TenantDbFactory tenants,
@@ -20,6 +22,28 @@ public sealed class DemoSeeder(
     public const string OwnerEmail = "owner@acme.test";
     public const string OwnerPassword = "Demo!Passw0rd";
     private const string Flag = "demo_seeded";
+
+    /// <summary>Command-line flag that seeds the demo outside Development (an explicit, logged choice).</summary>
+    public const string DemoFlag = "--demo";
+
+    /// <summary>Development with Platform:SeedDemo, or the explicit <see cref="DemoFlag"/>. Platform:SeedDemo alone
+    /// never seeds elsewhere: it is true in appsettings.json, and a public instance must not get an admin whose
+    /// password anyone can read.</summary>
+    public static bool ShouldSeed(IHostEnvironment environment, PlatformOptions options, IReadOnlyCollection<string> args, ILogger logger)
+    {
+        if (args.Contains(DemoFlag))
+        {
+            if (!environment.IsDevelopment())
+                logger.LogWarning("{Flag}: seeding the demo workspace in {Environment}. Its owner {Email} is a platform admin " +
+                                  "with a published password: never do this on a reachable instance", DemoFlag, environment.EnvironmentName, OwnerEmail);
+            return true;
+        }
+        if (!options.SeedDemo) return false;
+        if (environment.IsDevelopment()) return true;
+        logger.LogWarning("Platform:SeedDemo is true but the environment is {Environment}: the demo workspace (a platform admin " +
+                          "with a published password) is seeded only in Development, or with {Flag}. Not seeding", environment.EnvironmentName, DemoFlag);
+        return false;
+    }
 
     public async Task SeedOnceAsync(CancellationToken ct = default)
     {
@@ -52,8 +76,13 @@ public sealed class DemoSeeder(
 
         db.PlatformState.Add(new PlatformState { Key = Flag, Value = acme.Id.ToString() });
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("Demo workspace Acme seeded; sign in as {Email}", OwnerEmail);
+        logger.LogInformation("Demo workspace Acme seeded");
     }
+
+    /// <summary>Printed at every start where the demo is on, so a developer need not look the password up.</summary>
+    public void LogCredentials() =>
+        logger.LogWarning("Demo workspace Acme: sign in as {Email} / {Password} (a platform admin; demo data, Development only)",
+            OwnerEmail, OwnerPassword);
 
     private const string Handbook = """
         # Acme employee handbook

@@ -3,6 +3,7 @@ using Platform.Web.Features.Documents;
 using Platform.Web.Features.Costs;
 using Platform.Web.Features.Chat;
 using Platform.Web.Features.Workspaces;
+using Platform.Web.Features.Mail;
 
 namespace Platform.Web.Hosting;
 
@@ -17,6 +18,7 @@ public static class FeatureServices
         services.AddDocumentsFeature(configuration);
         services.AddChatFeature(configuration);
         services.AddPlatformAi(configuration);
+        services.AddMailFeature(configuration);
         services.AddScoped<DemoSeeder>();
         return services;
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Data.Main;
 using Platform.Data.Main.Entities;
 using Platform.Web.Components.Account;
@@ -48,8 +49,12 @@ public static class IdentityServices
         services.AddDataProtection().SetApplicationName("Platform").PersistKeysToDbContext<MainDbContext>();
 
         services.AddOptions<PlatformOptions>().Bind(configuration.GetSection(PlatformOptions.Section));
+        services.TryAddSingleton<PublicLinks>();
         services.AddScoped<IEmailSender<AppUser>, OutboxEmailSender>();
         services.AddScoped<PlatformAdminPolicy>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AdminSetup>();
+        services.AddHostedService<AdminSetupAnnouncer>();
         return services;
     }
 }

@@ -21,9 +21,14 @@ public sealed class PlatformOptions
     /// <summary>Create the demo workspace "Acme" on first start.</summary>
     public bool SeedDemo { get; set; } = true;
 
-    /// <summary>People who become platform admins when they register (besides the very first user).</summary>
+    /// <summary>People who become platform admins when they register. Without any admin, a one-time setup link is
+    /// printed to the log instead (Features/Account/AdminSetup).</summary>
     public string[] AdminEmails { get; set; } = [];
 
-    /// <summary>Base address used in links the platform mails out.</summary>
-    public string PublicUrl { get; set; } = "http://127.0.0.1:5000";
+    /// <summary>How long the one-time admin setup link printed at start (when no admin exists) stays valid.</summary>
+    public TimeSpan SetupLinkValidFor { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Base address used in links the platform mails out (never the request's Host header). Empty: the
+    /// first address the server listens on (see Features/Account/PublicLinks).</summary>
+    public string PublicUrl { get; set; } = "";
 }

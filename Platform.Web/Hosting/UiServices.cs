@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using Platform.Web.Components;
 using Platform.Web.Components.Account;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Mail;
 
 namespace Platform.Web.Hosting;
 
@@ -23,6 +24,7 @@ public static class UiServices
             app.UseHsts();
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseDevOutboxGuard();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapHealthChecks("/health");

@@ -15,6 +15,7 @@ public static class WorkspaceFeature
         services.AddSingleton<WorkspaceProvisioning>();
         services.AddSingleton<WorkspacePermissions>();
         services.AddSingleton<WorkspaceMembersService>();
+        services.TryAddSingleton<Account.PublicLinks>();
         services.AddSingleton<WorkspaceInvitesService>();
         services.AddSingleton<WorkspaceRolesService>();
         services.AddSingleton<WorkspaceLifecycle>();

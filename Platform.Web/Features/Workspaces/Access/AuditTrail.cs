@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Platform.Data.Main;
 using Platform.Data.Main.Entities;
 
@@ -15,4 +16,17 @@ public static class AuditTrail
             WorkspaceId = workspaceId, UserId = userId, Action = action, TargetType = targetType,
             TargetId = targetId?.ToString(), Details = details is null ? "{}" : JsonSerializer.Serialize(details),
         });
+
+    /// <summary>A platform-level entry (no workspace), written at once in the context's current transaction, if any.
+    /// Anyone may write such an entry but only admins read them back, so the insert must not use RETURNING (which RLS
+    /// checks against the SELECT policy): plain parameterised SQL, as the sign-in audit does.</summary>
+    public static async Task AddPlatformEventAsync(MainDbContext db, Guid? userId, string action, string? targetType,
+        string? targetId, object? details, string? ipAddress, CancellationToken ct = default)
+    {
+        var json = details is null ? "{}" : JsonSerializer.Serialize(details);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO main.audit_log (workspace_id, user_id, action, target_type, target_id, details, ip_address, created_at)
+            VALUES (NULL, {userId}, {action}, {targetType}, {targetId}, CAST({json} AS jsonb), {ipAddress}, now())
+            """, ct);
+    }
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
+using Platform.Web.Features.Account;
 using Platform.Web.Hosting;
 
 namespace Platform.Web.Features.Workspaces;
@@ -26,7 +27,7 @@ public sealed record CreatedInvite(Guid Id, string Email, string Link);
 /// a different signed-in account cannot use a forwarded link.
 /// </summary>
 public sealed class WorkspaceInvitesService(
-    MainDbFactory main, WorkspacePermissions permissions, IOptions<PlatformOptions> platform,
+    MainDbFactory main, WorkspacePermissions permissions, PublicLinks links,
     TimeProvider clock)
 {
     public static readonly TimeSpan DefaultValidity = TimeSpan.FromDays(7);
@@ -51,7 +52,7 @@ public sealed class WorkspaceInvitesService(
             WorkspaceId = workspaceId, Email = email, Role = role, TokenHash = Hash(token),
             ExpiresAt = now + (validFor ?? DefaultValidity), CreatedByUserId = actorId, CreatedAt = now,
         };
-        var link = $"{platform.Value.PublicUrl.TrimEnd('/')}/invite/{workspaceId}/{token}";
+        var link = links.To($"invite/{workspaceId}/{token}");
         await using (var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct))
         {
             if (await (from m in db.WorkspaceMembers join u in db.Users on m.UserId equals u.Id

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Web.Hosting;
+
+namespace Platform.Web.Features.Mail;
+
+public static class MailFeature
+{
+    /// <summary>The outbox's reader (with its visibility rule), the dev-outbox proof cookie, and the purge worker.</summary>
+    public static IServiceCollection AddMailFeature(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section));
+        services.AddWorkerHeartbeats();
+        services.AddSingleton<OutboxViewer>();
+        services.AddSingleton<OutboxProof>();
+        services.AddSingleton<OutboxPurge>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxPurge>());
+        return services;
+    }
+}
