@@ -6,6 +6,7 @@ builder.Configuration.AddPlatformConfiguration(builder.Environment);
 
 builder.Services.AddPlatformData(builder.Configuration);
 builder.Services.AddPlatformIdentity(builder.Configuration);
+if (!builder.Services.AddPlatformKeyProtection(builder.Configuration, builder.Environment)) return 2;
 builder.Services.AddPlatformUi();
 builder.Services.AddPlatformFeatures(builder.Configuration);
 

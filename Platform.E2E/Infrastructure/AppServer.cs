@@ -48,6 +48,8 @@ public sealed class AppServer : IAsyncLifetime
         start.Environment["Database__Main"] = WithDatabase(AppTemplate);
         start.Environment["Database__MainOwner"] = WithDatabase(OwnerTemplate);
         start.Environment["Platform__PublicUrl"] = BaseUrl;
+        // The key ring in this server's database is encrypted like in production (./platform uses .data/dataprotection.pfx).
+        start.Environment["DataProtection__CertificatePath"] = ThrowAwayCertificate.WritePfx();
         foreach (var (k, v) in Environment_) start.Environment[k] = v;
 
         _process = Process.Start(start)!;
