@@ -17,6 +17,15 @@ public static class PlatformAdmins
         return await db.Users.AnyAsync(u => u.Id == userId && u.IsPlatformAdmin, ct);
     }
 
+    /// <summary>Where an admin without two-factor authentication is sent when Platform:RequireAdminTwoFactor is on.</summary>
+    public const string TwoFactorSetupUrl = "/Account/Manage/TwoFactorAuthentication?reason=admin";
+
+    public static async Task<bool> HasTwoFactorAsync(MainDbFactory main, Guid userId, CancellationToken ct = default)
+    {
+        await using var db = main.Create(DbSession.None);
+        return await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, ct);
+    }
+
     /// <summary>Throws <see cref="WorkspaceAccessDeniedException"/> (message fit to show) unless the user is an admin now.</summary>
     public static async Task RequireAsync(MainDbFactory main, Guid userId, CancellationToken ct = default)
     {
