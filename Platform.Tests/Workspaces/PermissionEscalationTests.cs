@@ -58,6 +58,7 @@ public class PermissionEscalationTests(WorkspacesLocalPlatform platform) : IClas
         Assert.True((await Members.ChangeRoleAsync(ws, owner, member, BuiltInRoles.Admin, null)).Ok);
         // Someone holding more than the manager is out of the manager's reach (no demoting an admin).
         Assert.False((await Members.ChangeRoleAsync(ws, manager, member, BuiltInRoles.Member, null)).Ok);
+        Assert.False((await Members.RemoveAsync(ws, manager, member)).Ok);
         Assert.Equal(BuiltInRoles.Admin, (await Permissions.GetAsync(ws, member))!.Role);
     }
 

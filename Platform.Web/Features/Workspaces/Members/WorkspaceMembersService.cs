@@ -97,6 +97,10 @@ public sealed class WorkspaceMembersService(MainDbFactory main, WorkspacePermiss
                     : "This is the workspace's last owner and cannot be removed.");
         }
 
+        if (!leaving && RoleGrants.CheckCanGrant(actor, RoleGrants.Of(member.Role, await db.WorkspaceRoles
+                .Where(r => r.WorkspaceId == workspaceId && r.Id == member.WorkspaceRoleId).Select(r => r.Permissions).SingleOrDefaultAsync(ct))) is not null)
+            return WorkspaceResult.Fail("That person holds permissions you don't; only someone who holds them all can remove them.");
+
         db.WorkspaceMembers.Remove(member);
         await db.TeamMembers.Where(t => t.WorkspaceId == workspaceId && t.UserId == memberUserId).ExecuteDeleteAsync(ct);
         AuditTrail.Add(db, workspaceId, actorId, leaving ? "member.left" : "member.removed", "user", memberUserId,
