@@ -21,6 +21,8 @@ ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     AllowedHosts="localhost;127.0.0.1" \
     DOTNET_RUNNING_IN_CONTAINER=true
 EXPOSE 8080
+# The Data Protection certificate's volume (docker-compose.yml): owned by the app user so it can create the file.
+RUN mkdir -p /var/lib/platform/keys && chown app /var/lib/platform/keys && chmod 700 /var/lib/platform/keys
 # The aspnet image ships an unprivileged "app" user (UID 1654).
 USER app
 ENTRYPOINT ["dotnet", "Platform.Web.dll"]

@@ -6,7 +6,9 @@ builder.Configuration.AddPlatformConfiguration(builder.Environment);
 
 builder.Services.AddPlatformData(builder.Configuration);
 builder.Services.AddPlatformIdentity(builder.Configuration);
+if (!builder.Services.AddPlatformKeyProtection(builder.Configuration, builder.Environment)) return 2;
 builder.Services.AddPlatformUi();
+builder.Services.AddPlatformResponseHardening(builder.Configuration);
 builder.Services.AddPlatformFeatures(builder.Configuration);
 
 var app = builder.Build();
@@ -15,6 +17,7 @@ var app = builder.Build();
 if (!await app.PreparePlatformDatabaseAsync(migrateOnly: args.Contains("migrate"))) return 2;
 if (args.Contains("migrate")) return 0;
 
+app.UsePlatformResponseHardening();
 app.UsePlatformPipeline();
 await app.RunAsync();
 return 0;

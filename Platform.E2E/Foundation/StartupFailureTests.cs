@@ -14,6 +14,8 @@ public class StartupFailureTests
             WorkingDirectory = Path.GetDirectoryName(AppServer.WebDll())!,
         };
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        // These start in Production, which needs the key ring's certificate before anything else is checked.
+        start.Environment["DataProtection__CertificatePath"] = ThrowAwayCertificate.WritePfx();
         foreach (var (k, v) in environment) start.Environment[k] = v;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -31,6 +33,15 @@ public class StartupFailureTests
         Assert.NotEqual(0, code);
         Assert.Contains("127.0.0.1:1", output);
         Assert.Contains("./platform db start", output);
+    }
+
+    [Fact]
+    public async Task Production_without_a_data_protection_certificate_names_the_key()
+    {
+        var (code, output) = await StartAsync(new() { ["DataProtection__CertificatePath"] = "", ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+        Assert.NotEqual(0, code);
+        Assert.Contains("DataProtection:CertificatePath", output);
+        Assert.DoesNotContain("Unhandled exception", output);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class AppServer : IAsyncLifetime
     public string BaseUrl { get; private set; } = "";
     public string Database { get; } = $"e2e_{Guid.NewGuid():N}";
     private Process? _process;
+    private string? _certificate;
     private readonly StringBuilder _output = new();
 
     public static readonly string AppTemplate = Environment.GetEnvironmentVariable("Database__Main")
@@ -48,6 +49,9 @@ public sealed class AppServer : IAsyncLifetime
         start.Environment["Database__Main"] = WithDatabase(AppTemplate);
         start.Environment["Database__MainOwner"] = WithDatabase(OwnerTemplate);
         start.Environment["Platform__PublicUrl"] = BaseUrl;
+        // The key ring in this server's database is encrypted like in production (./platform uses .data/dataprotection.pfx).
+        _certificate = ThrowAwayCertificate.WritePfx();
+        start.Environment["DataProtection__CertificatePath"] = _certificate;
         foreach (var (k, v) in Environment_) start.Environment[k] = v;
 
         _process = Process.Start(start)!;
@@ -85,6 +89,7 @@ public sealed class AppServer : IAsyncLifetime
             await _process.WaitForExitAsync();
         }
         _process?.Dispose();
+        if (_certificate is not null) File.Delete(_certificate);
         NpgsqlConnection.ClearAllPools();
         await ExecuteAsOwnerAsync($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)");
     }

@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using Platform.Web.Components.Shared;
 using Platform.Web.Features.Chat.Components;
 
 namespace Platform.Tests.Chat;
@@ -41,6 +42,81 @@ public class MarkdownSafetyTests
             Assert.False(href.Length > 0 && !href.StartsWith("https://") && !href.StartsWith("http://") && !href.StartsWith("mailto:"),
                 $"unsafe link {href}");
         }
+    }
+
+    public static TheoryData<string> OutsideTheAllowList => new()
+    {
+        "<svg><text>drawn</text></svg>",
+        "<math><mi>x</mi></math>",
+        "<details open><summary>more</summary>hidden</details>",
+        "<iframe src=\"https://evil.test\"></iframe>",
+        "<style>body{display:none}</style>",
+        "<input type=\"checkbox\" checked>",
+        "<div>block</div>",
+        "<span class=\"x\">inline</span>",
+        "<video src=\"https://evil.test/v.mp4\" autoplay></video>",
+        "<img src=\"https://evil.test/p.gif\">",
+        "<button>press</button>",
+        "<font color=red>old</font>",
+    };
+
+    /// <summary>The sanitizer itself (it also guards mail bodies and previews, not only markdown whose raw HTML is
+    /// escaped): anything outside the allow-list disappears, even tags a deny-list would let through.</summary>
+    [Theory, MemberData(nameof(OutsideTheAllowList))]
+    public void Tags_outside_the_allow_list_are_removed(string html)
+    {
+        var dom = new AngleSharp.Html.Parser.HtmlParser().ParseDocument("<body>" + HtmlSafety.Sanitize("<p>ok</p>" + html) + "</body>");
+        var tags = dom.Body!.QuerySelectorAll("*").Select(e => e.LocalName).ToList();
+        Assert.All(tags, t => Assert.Contains(t, HtmlSafety.AllowedTags));
+        Assert.Contains("p", tags);
+    }
+
+    [Fact]
+    public void Allowed_tags_keep_only_allowed_attributes_and_safe_links()
+    {
+        var html = HtmlSafety.Sanitize(
+            "<p style=\"color:red\" onclick=\"x()\" class=\"c\" id=\"i\" data-x=\"1\">text</p>" +
+            "<a href=\"https://ok.test/\" title=\"t\" onmouseover=\"x()\" target=\"_top\">ok</a>" +
+            "<a href=\"javascript:alert(1)\">js</a><a href=\"data:text/html,x\">data</a><a href=\"vbscript:x\">vb</a>" +
+            "<a href=\"mailto:a@b.test\">mail</a><a href=\"ftp://files.test/x\">ftp</a>" +
+            "<table><tbody><tr><td align=\"right\" style=\"text-align:right\">1</td></tr></tbody></table>");
+        var dom = new AngleSharp.Html.Parser.HtmlParser().ParseDocument("<body>" + html + "</body>");
+        foreach (var element in dom.Body!.QuerySelectorAll("*"))
+            Assert.All(element.Attributes, a => Assert.Contains(a.Name, new[] { "href", "title", "align", "start", "rel" }));
+        var hrefs = dom.Body.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal(["https://ok.test/", "mailto:a@b.test"], hrefs);
+        Assert.Equal("right", dom.Body.QuerySelector("td")!.GetAttribute("align"));
+    }
+
+    [Fact]
+    public void What_markdown_rendering_produces_survives_the_allow_list()
+    {
+        var html = ChatMarkdown.ToSafeHtml("""
+            # Title
+            ## Sub
+            Some **bold**, *em*, ~~gone~~, `code` and a [link](https://example.test "tip") <https://auto.test>.
+
+            > quoted
+
+            3. three
+            4. four
+
+            - a
+            - b
+
+            | A | B |
+            |--:|---|
+            | 1 | 2 |
+
+            ---
+            See [1].
+            """);
+        var dom = new AngleSharp.Html.Parser.HtmlParser().ParseDocument("<body>" + html + "</body>");
+        foreach (var tag in new[] { "h1", "h2", "strong", "em", "del", "code", "a", "blockquote", "ol", "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup" })
+            Assert.True(dom.Body!.QuerySelector(tag) is not null, $"<{tag}> was lost");
+        Assert.Equal("3", dom.Body!.QuerySelector("ol")!.GetAttribute("start"));
+        Assert.Equal("tip", dom.Body.QuerySelector("a[href='https://example.test']")!.GetAttribute("title"));
+        Assert.NotNull(dom.Body.QuerySelector("a[href='https://auto.test']"));
     }
 
     [Fact]

@@ -130,7 +130,7 @@ public class BudgetTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
         Assert.Equal(2, views.Count);
         Assert.Equal(2, await queries.UnresolvedAlertCountAsync(ws, owner));
         var now = DateTimeOffset.UtcNow;
-        var admin = await queries.AdminAsync(Guid.NewGuid(), CostPeriod.Resolve(CostPeriod.Month, now));
+        var admin = await queries.AdminAsync(await platform.CreatePlatformAdminAsync(), CostPeriod.Resolve(CostPeriod.Month, now));
         Assert.Equal(2, admin.FiringAlerts.Count(a => a.WorkspaceId == ws));
         Assert.Contains(admin.TopWorkspaces, w => w.Key == ws.ToString() && w.CostUsd == 0.16m);
         var gauge = Assert.Single(await queries.GaugesAsync(ws, owner, now));

@@ -49,7 +49,7 @@ public class RollupTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
 
         var from = now.AddDays(-4);
         var to = now.AddHours(2);
-        var mismatches = await platform.Get<RollupConsistency>().CheckAsync(Guid.NewGuid(), from, to);
+        var mismatches = await platform.Get<RollupConsistency>().CheckAsync(await platform.CreatePlatformAdminAsync(), from, to);
         Assert.Empty(mismatches);
 
         // And the dashboard totals (from rollups) equal what was generated.
@@ -82,7 +82,7 @@ public class RollupTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
             await db.Database.CommitTransactionAsync();
         }
         var now = DateTimeOffset.UtcNow;
-        var mismatches = await platform.Get<RollupConsistency>().CheckAsync(Guid.NewGuid(), now.AddDays(-1), now.AddDays(1));
+        var mismatches = await platform.Get<RollupConsistency>().CheckAsync(await platform.CreatePlatformAdminAsync(), now.AddDays(-1), now.AddDays(1));
         var mismatch = Assert.Single(mismatches, m => m.WorkspaceId == ws);
         Assert.Equal(CostGranularity.Hour, mismatch.Granularity);
         Assert.Equal(mismatch.RawUsd + 1, mismatch.RollupUsd);

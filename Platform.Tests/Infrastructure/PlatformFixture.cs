@@ -76,6 +76,17 @@ public abstract class PlatformFixture(PlatformMode mode) : IAsyncLifetime
         return user.Id;
     }
 
+    /// <summary>A new user with the platform admin flag set in the database.</summary>
+    public async Task<Guid> CreatePlatformAdminAsync()
+    {
+        var id = await CreateUserAsync();
+        await using var db = Main.Create(DbSession.None);
+        var user = await db.Users.FindAsync(id);
+        user!.IsPlatformAdmin = true;
+        await db.SaveChangesAsync();
+        return id;
+    }
+
     /// <summary>A workspace with a fresh owner.</summary>
     public async Task<(Guid WorkspaceId, Guid OwnerId)> CreateWorkspaceAsync(string? name = null)
     {

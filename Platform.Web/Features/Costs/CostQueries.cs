@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Data.Main;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
+using Platform.Web.Features.Admin;
+using Platform.Web.Features.Workspaces;
 
 namespace Platform.Web.Features.Costs;
 
@@ -49,8 +51,10 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, Cos
             await days.SumAsync(s => s.FailedCount, ct), series, byModel, byUser, topChats, byService) { GroupBy = groupBy };
     }
 
+    /// <summary>Throws <see cref="WorkspaceAccessDeniedException"/> unless the caller is a platform admin in the database.</summary>
     public async Task<AdminCostOverview> AdminAsync(Guid adminUserId, CostRange range, CancellationToken ct = default)
     {
+        await PlatformAdmins.RequireAsync(main, adminUserId, ct);
         await using var db = await main.OpenAsync(DbSession.ForPlatformAdmin(adminUserId), ct);
         var days = Days(db, range);
         var series = await SeriesAsync(db, range, q => q, CostGrouping.Service, ct);

@@ -18,7 +18,7 @@ public sealed record MarkdownSegment(string? Html, string? Code, string? Languag
 public static partial class ChatMarkdown
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
-        .DisableHtml().UsePipeTables().UseEmphasisExtras().UseAutoLinks().UseTaskLists().Build();
+        .DisableHtml().UsePipeTables().UseEmphasisExtras().UseAutoLinks().Build(); // no task lists: they render <input>, which the sanitizer drops
 
     public static IReadOnlyList<MarkdownSegment> Render(string markdown)
     {

@@ -44,6 +44,8 @@ public sealed class WorkspaceInvitesService(
             return WorkspaceResult<CreatedInvite>.Fail("You don't have permission to invite people to this workspace.");
         if (role == BuiltInRoles.Owner && !actor.IsOwner)
             return WorkspaceResult<CreatedInvite>.Fail("Only an owner can invite another owner.");
+        if (RoleGrants.CheckCanGrant(actor, WorkspacePermission.ForBuiltInRole(role)) is { } refusal)
+            return WorkspaceResult<CreatedInvite>.Fail(refusal);
 
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var now = clock.GetUtcNow();

@@ -46,8 +46,23 @@ public sealed class WorkspaceMembersService(MainDbFactory main, WorkspacePermiss
             return WorkspaceResult.Fail("Only an owner can grant or change the owner role.");
         if (member.Role == BuiltInRoles.Owner && role != BuiltInRoles.Owner && await OwnerCountAsync(db, workspaceId, ct) <= 1)
             return WorkspaceResult.Fail("This is the workspace's last owner. Make someone else an owner first.");
-        if (workspaceRoleId is { } rid && !await db.WorkspaceRoles.AnyAsync(r => r.WorkspaceId == workspaceId && r.Id == rid, ct))
-            return WorkspaceResult.Fail("That custom role no longer exists.");
+        if (memberUserId == actorId && !actor.IsOwner)
+            return WorkspaceResult.Fail("You can't change your own role. Ask an owner.");
+        string[]? customPermissions = null;
+        if (workspaceRoleId is { } rid)
+        {
+            customPermissions = await db.WorkspaceRoles.Where(r => r.WorkspaceId == workspaceId && r.Id == rid)
+                .Select(r => r.Permissions).SingleOrDefaultAsync(ct);
+            if (customPermissions is null) return WorkspaceResult.Fail("That custom role no longer exists.");
+        }
+        // Neither hand out nor take away more than the actor holds: the new role, and the one it replaces.
+        var currentCustom = member.WorkspaceRoleId is { } current
+            ? await db.WorkspaceRoles.Where(r => r.WorkspaceId == workspaceId && r.Id == current).Select(r => r.Permissions).SingleOrDefaultAsync(ct)
+            : null;
+        if (RoleGrants.CheckCanGrant(actor, RoleGrants.Of(role, customPermissions)) is { } refusal)
+            return WorkspaceResult.Fail(refusal);
+        if (RoleGrants.CheckCanGrant(actor, RoleGrants.Of(member.Role, currentCustom)) is not null)
+            return WorkspaceResult.Fail("That person holds permissions you don't; only someone who holds them all can change their role.");
 
         var before = new { member.Role, member.WorkspaceRoleId };
         member.Role = role;
@@ -82,6 +97,10 @@ public sealed class WorkspaceMembersService(MainDbFactory main, WorkspacePermiss
                     : "This is the workspace's last owner and cannot be removed.");
         }
 
+        if (!leaving && RoleGrants.CheckCanGrant(actor, RoleGrants.Of(member.Role, await db.WorkspaceRoles
+                .Where(r => r.WorkspaceId == workspaceId && r.Id == member.WorkspaceRoleId).Select(r => r.Permissions).SingleOrDefaultAsync(ct))) is not null)
+            return WorkspaceResult.Fail("That person holds permissions you don't; only someone who holds them all can remove them.");
+
         db.WorkspaceMembers.Remove(member);
         await db.TeamMembers.Where(t => t.WorkspaceId == workspaceId && t.UserId == memberUserId).ExecuteDeleteAsync(ct);
         AuditTrail.Add(db, workspaceId, actorId, leaving ? "member.left" : "member.removed", "user", memberUserId,
@@ -89,6 +108,29 @@ public sealed class WorkspaceMembersService(MainDbFactory main, WorkspacePermiss
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
         return WorkspaceResult.Success;
+    }
+
+    /// <summary>Workspaces the user is the only owner of (not counting ones being deleted): while there are any,
+    /// they cannot delete their account, or the workspace would be left without anyone able to manage or delete it.</summary>
+    public async Task<IReadOnlyList<WorkspaceAccess>> SoleOwnedWorkspacesAsync(Guid userId, CancellationToken ct = default)
+    {
+        IReadOnlyList<WorkspaceAccess> owned;
+        await using (var db = await main.OpenAsync(DbSession.ForUser(userId), ct))
+        {
+            owned = await (from m in db.WorkspaceMembers
+                           join w in db.Workspaces on m.WorkspaceId equals w.Id
+                           where m.UserId == userId && m.Role == BuiltInRoles.Owner && w.Status != WorkspaceStatus.Deleting
+                           orderby w.Name
+                           select new WorkspaceAccess(w.Id, w.Name, w.Slug, m.Role, w.Status)).ToListAsync(ct);
+        }
+        var sole = new List<WorkspaceAccess>();
+        foreach (var workspace in owned)
+        {
+            // Other members' rows are visible only inside the workspace's own context.
+            await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspace.WorkspaceId, userId), ct);
+            if (await OwnerCountAsync(db, workspace.WorkspaceId, ct) <= 1) sole.Add(workspace);
+        }
+        return sole;
     }
 
     private static Task<int> OwnerCountAsync(MainDbContext db, Guid workspaceId, CancellationToken ct) =>

@@ -32,8 +32,9 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         if (BuiltInRoles.All.Contains(name.ToLowerInvariant())) return WorkspaceResult<Guid>.Fail($"'{name}' is a built-in role.");
         if (perms.FirstOrDefault(p => !WorkspacePermission.All.Contains(p)) is { } unknown)
             return WorkspaceResult<Guid>.Fail($"Unknown permission '{unknown}'.");
-        if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageMembers, ct) is { } refusal)
-            return WorkspaceResult<Guid>.Fail(refusal);
+        if (await ManagerAsync(workspaceId, actorId, ct) is not { } actor)
+            return WorkspaceResult<Guid>.Fail(await RefusalAsync(workspaceId, actorId, ct));
+        if (RoleGrants.CheckCanGrant(actor, perms) is { } tooMuch) return WorkspaceResult<Guid>.Fail(tooMuch);
 
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         if (await db.WorkspaceRoles.AnyAsync(r => r.WorkspaceId == workspaceId && r.Name == name && r.Id != id, ct))
@@ -48,6 +49,7 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         {
             role = await db.WorkspaceRoles.SingleOrDefaultAsync(r => r.WorkspaceId == workspaceId && r.Id == id, ct);
             if (role is null) return WorkspaceResult<Guid>.Fail("That role no longer exists.");
+            if (RoleGrants.CheckCanGrant(actor, role.Permissions) is not null) return WorkspaceResult<Guid>.Fail(BeyondYou);
             role.Name = name;
             role.Permissions = perms;
         }
@@ -60,11 +62,12 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
 
     public async Task<WorkspaceResult> DeleteRoleAsync(Guid workspaceId, Guid actorId, Guid id, CancellationToken ct = default)
     {
-        if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageMembers, ct) is { } refusal)
-            return WorkspaceResult.Fail(refusal);
+        if (await ManagerAsync(workspaceId, actorId, ct) is not { } actor)
+            return WorkspaceResult.Fail(await RefusalAsync(workspaceId, actorId, ct));
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         var role = await db.WorkspaceRoles.SingleOrDefaultAsync(r => r.WorkspaceId == workspaceId && r.Id == id, ct);
         if (role is null) return WorkspaceResult.Success;
+        if (RoleGrants.CheckCanGrant(actor, role.Permissions) is not null) return WorkspaceResult.Fail(BeyondYou);
         // Members holding it fall back to their built-in role; teams carrying it stop granting anything.
         await db.WorkspaceMembers.Where(m => m.WorkspaceId == workspaceId && m.WorkspaceRoleId == id)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.WorkspaceRoleId, (Guid?)null), ct);
@@ -94,8 +97,8 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
     {
         name = name.Trim();
         if (name.Length is < 2 or > 80) return WorkspaceResult<Guid>.Fail("A team name has 2 to 80 characters.");
-        if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageMembers, ct) is { } refusal)
-            return WorkspaceResult<Guid>.Fail(refusal);
+        if (await ManagerAsync(workspaceId, actorId, ct) is not { } actor)
+            return WorkspaceResult<Guid>.Fail(await RefusalAsync(workspaceId, actorId, ct));
 
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         if (await db.Teams.AnyAsync(t => t.WorkspaceId == workspaceId && t.Name == name && t.Id != id, ct))
@@ -103,8 +106,13 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         var known = await db.WorkspaceMembers.Where(m => m.WorkspaceId == workspaceId && memberIds.Contains(m.UserId))
             .Select(m => m.UserId).ToListAsync(ct);
         if (known.Count != memberIds.Distinct().Count()) return WorkspaceResult<Guid>.Fail("Teams can only hold members of this workspace.");
-        if (roleId is not null && !await db.WorkspaceRoles.AnyAsync(r => r.WorkspaceId == workspaceId && r.Id == roleId, ct))
-            return WorkspaceResult<Guid>.Fail("That role no longer exists.");
+        if (roleId is not null)
+        {
+            var granted = await RolePermissionsAsync(db, workspaceId, roleId, ct);
+            if (granted is null) return WorkspaceResult<Guid>.Fail("That role no longer exists.");
+            // A team's role reaches every member, the actor too if they put themselves in it.
+            if (RoleGrants.CheckCanGrant(actor, granted) is { } tooMuch) return WorkspaceResult<Guid>.Fail(tooMuch);
+        }
 
         Team? team;
         if (id is null)
@@ -116,6 +124,8 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         {
             team = await db.Teams.SingleOrDefaultAsync(t => t.WorkspaceId == workspaceId && t.Id == id, ct);
             if (team is null) return WorkspaceResult<Guid>.Fail("That team no longer exists.");
+            if (RoleGrants.CheckCanGrant(actor, await RolePermissionsAsync(db, workspaceId, team.WorkspaceRoleId, ct) ?? []) is not null)
+                return WorkspaceResult<Guid>.Fail(BeyondYou);
             team.Name = name;
             team.Description = description;
             team.WorkspaceRoleId = roleId;
@@ -131,13 +141,33 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
 
     public async Task<WorkspaceResult> DeleteTeamAsync(Guid workspaceId, Guid actorId, Guid id, CancellationToken ct = default)
     {
-        if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageMembers, ct) is { } refusal)
-            return WorkspaceResult.Fail(refusal);
+        if (await ManagerAsync(workspaceId, actorId, ct) is not { } actor)
+            return WorkspaceResult.Fail(await RefusalAsync(workspaceId, actorId, ct));
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
+        var teamRole = await db.Teams.Where(t => t.WorkspaceId == workspaceId && t.Id == id).Select(t => t.WorkspaceRoleId).FirstOrDefaultAsync(ct);
+        if (RoleGrants.CheckCanGrant(actor, await RolePermissionsAsync(db, workspaceId, teamRole, ct) ?? []) is not null)
+            return WorkspaceResult.Fail(BeyondYou);
         var deleted = await db.Teams.Where(t => t.WorkspaceId == workspaceId && t.Id == id).ExecuteDeleteAsync(ct);
         if (deleted > 0) AuditTrail.Add(db, workspaceId, actorId, "team.deleted", "team", id);
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
         return WorkspaceResult.Success;
     }
+
+    private const string BeyondYou = "That role grants permissions you don't hold; only someone who holds them all can change it.";
+
+    /// <summary>The actor's grant when they may manage members here; null otherwise (see <see cref="RefusalAsync"/>).</summary>
+    private async Task<WorkspaceGrant?> ManagerAsync(Guid workspaceId, Guid actorId, CancellationToken ct)
+    {
+        var grant = await permissions.GetAsync(workspaceId, actorId, ct);
+        return grant?.Has(WorkspacePermission.ManageMembers) == true ? grant : null;
+    }
+
+    private async Task<string> RefusalAsync(Guid workspaceId, Guid actorId, CancellationToken ct) =>
+        await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageMembers, ct)
+        ?? "You don't have permission to manage members of this workspace.";
+
+    private static Task<string[]?> RolePermissionsAsync(Platform.Data.Main.MainDbContext db, Guid workspaceId, Guid? roleId, CancellationToken ct) =>
+        roleId is null ? Task.FromResult<string[]?>(null)
+            : db.WorkspaceRoles.Where(r => r.WorkspaceId == workspaceId && r.Id == roleId).Select(r => (string[]?)r.Permissions).SingleOrDefaultAsync(ct);
 }

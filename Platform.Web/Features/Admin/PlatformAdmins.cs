@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Platform.Data.Tenancy;
+using Platform.Web.Features.Workspaces;
+
+namespace Platform.Web.Features.Admin;
+
+/// <summary>
+/// "Is this user a platform admin?" asked of the database, for every admin-only service outside the console
+/// (the console's own <see cref="AdminConsole"/> does the same). The page policy reads a claim in the cookie, which
+/// stays true until the cookie is re-issued; the flag in the database is the truth.
+/// </summary>
+public static class PlatformAdmins
+{
+    public static async Task<bool> IsAdminAsync(MainDbFactory main, Guid userId, CancellationToken ct = default)
+    {
+        await using var db = main.Create(DbSession.None);
+        return await db.Users.AnyAsync(u => u.Id == userId && u.IsPlatformAdmin, ct);
+    }
+
+    /// <summary>Where an admin without two-factor authentication is sent when Platform:RequireAdminTwoFactor is on.</summary>
+    public const string TwoFactorSetupUrl = "/Account/Manage/TwoFactorAuthentication?reason=admin";
+
+    public static async Task<bool> HasTwoFactorAsync(MainDbFactory main, Guid userId, CancellationToken ct = default)
+    {
+        await using var db = main.Create(DbSession.None);
+        return await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, ct);
+    }
+
+    /// <summary>Throws <see cref="WorkspaceAccessDeniedException"/> (message fit to show) unless the user is an admin now.</summary>
+    public static async Task RequireAsync(MainDbFactory main, Guid userId, CancellationToken ct = default)
+    {
+        if (!await IsAdminAsync(main, userId, ct))
+            throw new WorkspaceAccessDeniedException("Only platform admins can see the platform's costs.");
+    }
+}
