@@ -269,6 +269,12 @@ public class OwnDatabaseTests(WorkspacesHostedPlatform platform, SecondPostgresC
             var review = await Placement.ReviewAsync(ws, owner);
             Assert.False(review!.Refused);
             Assert.Contains("may bypass row-level security", review.Flag);
+            var admin = await AdminAsync();
+            var slug = (await platform.Get<WorkspaceDirectory>().ForUserAsync(owner)).Single(a => a.WorkspaceId == ws).Slug;
+            var row = (await platform.Get<Platform.Web.Features.Admin.AdminConsole>().HealthAsync(admin))
+                .Single(r => r.Component == $"Workspace {slug} database");
+            Assert.False(row.Healthy);
+            Assert.Contains("needs fixing: User 'ws_flagged' may bypass row-level security", row.Detail);
 
             var recheck = await Placement.RecheckAsync(ws, owner);
             Assert.True(recheck.Ok, recheck.Error);
@@ -304,6 +310,21 @@ public class OwnDatabaseTests(WorkspacesHostedPlatform platform, SecondPostgresC
         Assert.Contains(OwnDatabaseAddress.Refused, refused.Message);
         var review = await Placement.ReviewAsync(ws, owner);
         Assert.True(review!.Refused);
+
+        // The attack this closes: deleting the workspace must not delete anyone else's rows on the platform's store.
+        var (victim, victimOwner) = await platform.CreateWorkspaceAsync();
+        var slug = (await platform.Get<WorkspaceDirectory>().ForUserAsync(owner)).Single(a => a.WorkspaceId == ws).Slug;
+        Assert.False((await platform.Get<WorkspaceLifecycle>().DeleteAsync(ws, owner, slug)).Ok);
+        await using var tenant = await platform.Tenants.OpenAsync(victim, victimOwner);
+        Assert.True(await tenant.AiPersonalities.AnyAsync());
+    }
+
+    private async Task<Guid> AdminAsync()
+    {
+        var id = await platform.CreateUserAsync();
+        await using var db = platform.Main.Create(DbSession.None);
+        await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsPlatformAdmin, true));
+        return id;
     }
 
     /// <summary>Startup migrations of own databases: one that does not answer costs its timeout and is noted, the
