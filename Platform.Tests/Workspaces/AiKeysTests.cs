@@ -90,6 +90,35 @@ public class AiKeysTests(WorkspacesLocalPlatform platform) : IClassFixture<Works
         Assert.Empty(server.Requests);
     }
 
+    /// <summary>A redirect could lead anywhere (an internal address the guard never saw): it is not followed.</summary>
+    [Fact]
+    public async Task A_redirect_is_not_followed()
+    {
+        await using var server = await OpenAiProtocolServer.StartAsync();
+        server.ChatCompletion = _ => OpenAiReply.Answer("pong");
+        using var redirector = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        redirector.Start();
+        var port = ((System.Net.IPEndPoint)redirector.LocalEndpoint).Port;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                using var client = await redirector.AcceptTcpClientAsync();
+                var stream = client.GetStream();
+                var buffer = new byte[8192];
+                await stream.ReadAsync(buffer); // the request (small)
+                var answer = $"HTTP/1.1 307 Temporary Redirect\r\nLocation: {server.BaseUrl}/chat/completions\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(answer));
+            }
+            catch (Exception) { } // stopped
+        });
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var result = await Keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = $"http://localhost:{port}/v1", ChatModel = "m" });
+        redirector.Stop();
+        Assert.Contains("redirect, which is not followed", result);
+        Assert.Empty(server.Requests);
+    }
+
     [Fact]
     public async Task An_error_answer_is_trimmed_to_the_providers_message_never_the_raw_body()
     {
