@@ -106,7 +106,7 @@ public class AiKeysTests(WorkspacesLocalPlatform platform) : IClassFixture<Works
                 using var client = await redirector.AcceptTcpClientAsync();
                 var stream = client.GetStream();
                 var buffer = new byte[8192];
-                await stream.ReadAsync(buffer); // the request (small)
+                if (await stream.ReadAsync(buffer) == 0) return; // the request (small)
                 var answer = $"HTTP/1.1 307 Temporary Redirect\r\nLocation: {server.BaseUrl}/chat/completions\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
                 await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(answer));
             }
