@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Data.Main;
 using Platform.Data.Tenancy;
@@ -15,6 +16,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddSingleton<DataSourceRegistry>();
         services.AddSingleton<MainDbFactory>();
+        services.TryAddSingleton<IOwnDatabaseGate, NoOwnDatabases>();
         services.AddSingleton<TenantConnectionResolver>();
         services.AddSingleton<TenantDbFactory>();
         services.AddSingleton<DatabaseMigrator>();

@@ -28,6 +28,19 @@ public sealed class DatabaseOptions
 
     public bool MigrateOnStart { get; set; } = true;
 
+    /// <summary>Rules for workspaces' own PostgreSQL databases ("Database:OwnDatabases").</summary>
+    public OwnDatabaseOptions OwnDatabases { get; set; } = new();
+
+    /// <summary>Every configured connection string of the platform's own databases (each string property of these
+    /// options that names a host, so a server added here later is covered too): their servers are never accepted
+    /// as a workspace's own database.</summary>
+    public IEnumerable<string> PlatformConnectionStrings() =>
+        typeof(DatabaseOptions).GetProperties()
+            .Where(p => p.PropertyType == typeof(string) && p.CanWrite)
+            .Select(p => p.GetValue(this) as string)
+            .Where(v => !string.IsNullOrWhiteSpace(v) && ConnectionStrings.Check(v) is null)
+            .Select(v => v!);
+
     /// <summary>Errors naming the configuration key at fault; empty when the options are usable.</summary>
     public IEnumerable<string> Validate()
     {
@@ -57,6 +70,22 @@ public sealed class DatabaseOptions
 }
 
 public enum PlatformMode { Local, Hosted }
+
+/// <summary>"Database:OwnDatabases": workspaces that bring their own PostgreSQL database.</summary>
+public sealed class OwnDatabaseOptions
+{
+    /// <summary>Allow own databases on loopback, private (RFC 1918, CGNAT, ULA) and link-local addresses (an
+    /// install whose customers' databases sit on its internal network). The platform's own database servers are
+    /// refused even then. Default false.</summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>How long connecting to an own database may take (Test connection, migrations, queries' connect).</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 8;
+
+    /// <summary>How long migrating one own database at startup may take before it is given up (and retried on the
+    /// next start or "Re-check"); startup migrations of own databases run in the background.</summary>
+    public int MigrationTimeoutSeconds { get; set; } = 120;
+}
 
 public static class ConnectionStrings
 {

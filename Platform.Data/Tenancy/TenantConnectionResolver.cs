@@ -11,10 +11,11 @@ namespace Platform.Data.Tenancy;
 /// strings, resolved per workspace): the workspace's own database when it has a ready one in workspace_apps, else
 /// the platform's tenant store (Local mode: the main database; Hosted mode: the default tenant database).
 /// Own databases are honoured in both modes, so a self-hosted install can also give a team its own database.
+/// The own database's host is checked and pinned by <see cref="IOwnDatabaseGate"/> on every resolution.
 /// Answers are cached for a minute per instance; <see cref="Invalidate"/> drops one at once when it changes here.
 /// </summary>
 public sealed class TenantConnectionResolver(
-    IOptions<DatabaseOptions> options, MainDbFactory main, IDataProtectionProvider protection)
+    IOptions<DatabaseOptions> options, MainDbFactory main, IDataProtectionProvider protection, IOwnDatabaseGate gate)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
     public const string ConnectionStringPurpose = "Platform.WorkspaceApps.ConnectionString";
@@ -37,7 +38,11 @@ public sealed class TenantConnectionResolver(
             var app = await db.WorkspaceApps.Where(a => a.Status == WorkspaceAppStatus.Ready)
                 .OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct)
                 ?? throw new WorkspaceDatabaseUnavailableException(workspaceId, "its own database is not ready");
-            connectionString = Protector.Unprotect(app.EncryptedConnectionString);
+            // Pinned to the checked address; an own database that points at the platform's own servers (or a Unix
+            // socket) is never opened, whatever was accepted when it was connected: that is how RLS was bypassed.
+            var target = await gate.CheckAsync(Protector.Unprotect(app.EncryptedConnectionString), alreadyConnected: true, ct);
+            connectionString = target.ConnectionString
+                ?? throw new WorkspaceDatabaseUnavailableException(workspaceId, $"its own database is refused: {target.Refusal}");
         }
         _cache[workspaceId] = (connectionString, DateTimeOffset.UtcNow + CacheFor);
         return connectionString;

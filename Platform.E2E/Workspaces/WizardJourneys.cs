@@ -134,53 +134,65 @@ public class WizardJourneys(AppServer app, Browser browser)
     }
 }
 
-[Collection(PlatformCollection.Name)]
-public class OwnDatabaseJourney(AppServer app, Browser browser)
+/// <summary>The app for the own-database journey: private networks allowed for own databases (the second cluster
+/// is on 127.0.0.1), and that second cluster with a dedicated role and database.</summary>
+public sealed class OwnDatabaseApp : IAsyncLifetime
 {
-    private static readonly string OwnerCs = AppServer.OwnerTemplate;
+    public AppServer Server { get; } = new();
+    public Platform.Tests.Workspaces.SecondPostgresCluster Cluster { get; } = new();
 
-    /// <summary>The wizard with "our own PostgreSQL database": a fresh database on the shared cluster, owned by
-    /// a non-superuser role (pgvector comes from template1).</summary>
-    [Fact]
-    public async Task A_new_user_connects_their_own_database_in_the_wizard()
+    public async Task InitializeAsync()
     {
-        var b = new Npgsql.NpgsqlConnectionStringBuilder(OwnerCs) { Database = "postgres", Pooling = false };
-        var database = "e2e_own_" + Guid.NewGuid().ToString("N")[..8];
-        await using (var c = new Npgsql.NpgsqlConnection(b.ConnectionString))
-        {
-            await c.OpenAsync();
-            await using var cmd = new Npgsql.NpgsqlCommand($"CREATE DATABASE {database}", c);
-            await cmd.ExecuteNonQueryAsync();
-        }
-        try
-        {
-            await ConnectInWizardAsync(b, database);
-        }
-        finally
-        {
-            await using var c = new Npgsql.NpgsqlConnection(b.ConnectionString);
-            await c.OpenAsync();
-            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", c);
-            await drop.ExecuteNonQueryAsync();
-        }
+        await Cluster.InitializeAsync();
+        Server.Environment_["Database__OwnDatabases__AllowPrivateNetworks"] = "true";
+        await Server.InitializeAsync();
     }
 
-    private async Task ConnectInWizardAsync(Npgsql.NpgsqlConnectionStringBuilder b, string database)
+    public async Task DisposeAsync()
     {
+        await Server.DisposeAsync();
+        await Cluster.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class OwnDatabaseCollection : ICollectionFixture<OwnDatabaseApp>, ICollectionFixture<Browser>
+{
+    public const string Name = "own-database";
+}
+
+[Collection(OwnDatabaseCollection.Name)]
+public class OwnDatabaseJourney(OwnDatabaseApp own, Browser browser)
+{
+    /// <summary>The wizard with "our own PostgreSQL database": the platform's own cluster (with a role the platform
+    /// itself uses) is refused with the fixed message and the dedicated-role SQL is on the page; a dedicated role on
+    /// a second server then connects, and the workspace's data lands there under forced RLS.</summary>
+    [Fact]
+    public async Task A_new_user_is_refused_the_platforms_own_server_and_connects_a_dedicated_database_in_the_wizard()
+    {
+        var app = own.Server;
         var page = await browser.NewPageAsync(app);
         await AccountSteps.RegisterAndConfirmAsync(page, NewEmail("owndb"), Password);
         await page.GotoAsync("/");
         await page.WaitForURLAsync("**/onboarding**");
-        await Field(page, "ws-name").FillAsync("Own DB " + database[^6..]);
+        await Field(page, "ws-name").FillAsync("Own DB " + Guid.NewGuid().ToString("N")[..6]);
         await Assertions.Expect(page.Locator("[data-testid=ws-continue]")).ToBeEnabledAsync();
         await page.Locator("[data-testid=ws-continue]").ClickAsync();
-
         await page.GetByText("Our own PostgreSQL database").ClickAsync();
-        await Field(page, "db-host").FillAsync(b.Host!);
-        await Field(page, "db-port").FillAsync(b.Port.ToString());
-        await Field(page, "db-name").FillAsync(database);
-        await Field(page, "db-user").FillAsync(b.Username!);
-        await Field(page, "db-password").FillAsync(b.Password!);
+
+        // The live hole: the platform's own cluster as "our own database".
+        var platform = new Npgsql.NpgsqlConnectionStringBuilder(AppServer.OwnerTemplate);
+        await FillAsync(page, platform.Host!, platform.Port, platform.Database!, platform.Username!, platform.Password!);
+        await page.Locator("[data-testid=db-test]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=db-test-error]")).ToContainTextAsync("cannot connect to this host");
+        await Assertions.Expect(page.Locator("[data-testid=db-connect]")).ToBeDisabledAsync();
+        await page.GetByText("How to create a dedicated role").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=db-role-sql]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=db-role-sql]")).ToContainTextAsync("NOSUPERUSER NOBYPASSRLS");
+        await ShotAsync(page, "wizard-2-data-own-database-refused");
+
+        var cluster = own.Cluster;
+        await FillAsync(page, "127.0.0.1", cluster.Port, "ws_ready", "ws_owner", Platform.Tests.Workspaces.SecondPostgresCluster.OwnerPassword);
         await page.Locator("[data-testid=db-test]").ClickAsync();
         await page.Locator("[data-testid=db-test-ok]").WaitForAsync();
         await ShotAsync(page, "wizard-2-data-own-database-tested");
@@ -193,18 +205,23 @@ public class OwnDatabaseJourney(AppServer app, Browser browser)
         await page.Locator("[data-testid=wizard-finish]").ClickAsync();
         await page.WaitForURLAsync("**/chat");
 
-        await using (var c = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(b.ConnectionString) { Database = database }.ConnectionString))
-        {
-            await c.OpenAsync();
-            // The owner role owns the tables but FORCE RLS applies to it: without a tenant set it sees nothing…
-            await using var forced = new Npgsql.NpgsqlCommand("SELECT count(*) FROM tenant.documents", c);
-            Assert.Equal(0L, await forced.ExecuteScalarAsync());
-            await using var exists = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_class WHERE relname = 'documents' AND relforcerowsecurity", c);
-            Assert.Equal(1L, await exists.ExecuteScalarAsync());
-        }
+        // The workspace's data is in its own database, and the tables there force RLS.
+        var super = cluster.Super("ws_ready");
+        Assert.Equal(1, await Platform.Tests.Workspaces.SecondPostgresCluster.ScalarAsync(super,
+            "SELECT count(*) FROM pg_class WHERE relname = 'documents' AND relforcerowsecurity"));
         await page.GotoAsync(new Uri(page.Url).AbsolutePath.Replace("/chat", "/settings/data"));
         await page.Locator("[data-testid=data-status]").WaitForAsync();
+        await Assertions.Expect(page.Locator("[data-testid=data-flag]")).ToHaveCountAsync(0);
         await ShotAsync(page, "settings-data-own-database");
+    }
+
+    private static async Task FillAsync(IPage page, string host, int port, string database, string user, string password)
+    {
+        await Field(page, "db-host").FillAsync(host);
+        await Field(page, "db-port").FillAsync(port.ToString());
+        await Field(page, "db-name").FillAsync(database);
+        await Field(page, "db-user").FillAsync(user);
+        await Field(page, "db-password").FillAsync(password);
     }
 }
 

@@ -46,6 +46,7 @@ public abstract class PlatformFixture(PlatformMode mode) : IAsyncLifetime
             settings["Database:TenantDefault"] = TestDatabases.App(TenantDatabase);
             settings["Database:TenantDefaultOwner"] = TestDatabases.Owner(TenantDatabase);
         }
+        AddSettings(settings);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
@@ -57,6 +58,9 @@ public abstract class PlatformFixture(PlatformMode mode) : IAsyncLifetime
         Services = services.BuildServiceProvider();
         await Services.GetRequiredService<DatabaseMigrator>().MigrateAllAsync();
     }
+
+    /// <summary>Feature fixtures add configuration here (before the services are built).</summary>
+    protected virtual void AddSettings(IDictionary<string, string?> settings) { }
 
     /// <summary>Feature fixtures add their services here.</summary>
     protected virtual void ConfigureServices(IServiceCollection services, IConfiguration configuration) { }

@@ -42,16 +42,25 @@ public sealed class SecondPostgresCluster : IAsyncLifetime
 
         foreach (var sql in new[]
                  {
+                     // One dedicated role per database: a role owning other databases is refused.
                      $"CREATE ROLE ws_owner LOGIN PASSWORD '{OwnerPassword}'",
+                     $"CREATE ROLE ws_delete_owner LOGIN PASSWORD '{OwnerPassword}'",
+                     $"CREATE ROLE ws_owner2 LOGIN PASSWORD '{OwnerPassword}'",
+                     $"CREATE ROLE ws_bypass LOGIN BYPASSRLS PASSWORD '{OwnerPassword}'",
+                     $"CREATE ROLE ws_flagged LOGIN PASSWORD '{OwnerPassword}'",
+                     $"CREATE ROLE ws_grouped LOGIN PASSWORD '{OwnerPassword}'",
+                     "CREATE ROLE some_group NOLOGIN", "GRANT some_group TO ws_grouped",
                      $"CREATE ROLE no_vector LOGIN PASSWORD '{OwnerPassword}'",
                      $"CREATE ROLE broken_owner LOGIN PASSWORD '{OwnerPassword}'",
-                     "CREATE DATABASE ws_ready OWNER ws_owner", "CREATE DATABASE ws_delete OWNER ws_owner",
+                     "CREATE DATABASE ws_ready OWNER ws_owner", "CREATE DATABASE ws_delete OWNER ws_delete_owner",
+                     "CREATE DATABASE ws_bypass OWNER ws_bypass", "CREATE DATABASE ws_ready2 OWNER ws_owner2", "CREATE DATABASE ws_flagged OWNER ws_flagged",
+                     "CREATE DATABASE ws_grouped OWNER ws_grouped", "CREATE DATABASE ws_twice OWNER ws_grouped",
                      "CREATE DATABASE ws_novector OWNER no_vector", "CREATE DATABASE ws_broken OWNER broken_owner",
                      "CREATE DATABASE ws_super",
                  })
             await ExecAsync(Super(), sql); // CREATE DATABASE cannot share a batch
         // The usual hosted setup: a DBA enabled pgvector, the workspace's role owns the database.
-        foreach (var db in new[] { "ws_ready", "ws_delete", "ws_broken", "ws_super" })
+        foreach (var db in new[] { "ws_ready", "ws_ready2", "ws_delete", "ws_broken", "ws_super", "ws_bypass", "ws_flagged", "ws_grouped" })
             await ExecAsync(Super(db), "CREATE EXTENSION vector");
         // A database someone else already put a "tenant" schema in, which the given role may not write to.
         await ExecAsync(Super("ws_broken"), "CREATE SCHEMA tenant; REVOKE ALL ON SCHEMA tenant FROM PUBLIC;");

@@ -12,6 +12,7 @@ public static class AiServices
     {
         services.AddOptions<PlatformAiOptions>().Bind(configuration.GetSection(PlatformAiOptions.Section));
         services.TryAddSingleton<IWorkspaceAiSettingsProvider, PlatformAiSettingsProvider>();
+        services.TryAddSingleton<WorkspaceAiHttp>();
         // Without the Costs area: usage is only logged and no budget binds.
         services.TryAddSingleton<IAiUsageRecorder, LoggingUsageRecorder>();
         services.TryAddSingleton<IAiBudgetGuard, NoBudgetGuard>();

@@ -34,8 +34,13 @@ public static class DatabaseStartup
 
         if (migrateOnly || options.MigrateOnStart)
         {
-            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAllAsync();
+            var migrator = app.Services.GetRequiredService<DatabaseMigrator>();
+            await migrator.MigratePlatformAsync();
             logger.LogInformation("Migrations applied");
+            // Workspaces' own databases are someone else's servers: one that is unreachable must not keep the app
+            // from serving. Each has its own timeout; at startup they are migrated in the background.
+            if (migrateOnly) await migrator.MigrateOwnDatabasesAsync();
+            else _ = MigrateOwnDatabasesInBackgroundAsync(migrator, logger, app.Lifetime.ApplicationStopping);
         }
         if (!migrateOnly && DemoSeeder.ShouldSeed(app.Environment, app.Services.GetRequiredService<IOptions<PlatformOptions>>().Value,
                 Environment.GetCommandLineArgs(), logger))
@@ -46,6 +51,22 @@ public static class DatabaseStartup
             seeder.LogCredentials();
         }
         return true;
+    }
+
+    private static async Task MigrateOwnDatabasesInBackgroundAsync(DatabaseMigrator migrator, ILogger logger, CancellationToken stopping)
+    {
+        await Task.Yield();
+        try
+        {
+            await migrator.MigrateOwnDatabasesAsync(stopping);
+            logger.LogInformation("Workspaces' own databases migrated");
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // The main database itself failed mid-way: log it; the next start tries again.
+            logger.LogError(e, "Migrating workspaces' own databases stopped");
+        }
     }
 
     private static async Task<string?> UnreachableAsync(string connectionString)

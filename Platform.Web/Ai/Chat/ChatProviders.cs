@@ -23,6 +23,9 @@ public sealed class ChatProviderFactory(OfflineAssistant offline)
     /// <summary>Network timeout per request and per stream read: a stalled stream fails instead of hanging.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The guarded transport for workspace-supplied endpoints.</summary>
+    public WorkspaceAiHttp WorkspaceHttp { get; init; } = WorkspaceAiHttp.Strict;
+
     public ChatProvider Create(AiEndpoint? endpoint, string? modelOverride = null)
     {
         if (endpoint is null || string.IsNullOrWhiteSpace(endpoint.BaseUrl))
@@ -38,7 +41,7 @@ public sealed class ChatProviderFactory(OfflineAssistant offline)
         };
         // Local servers (Ollama, vLLM …) often need no key, but the SDK wants a non-empty credential.
         var key = new ApiKeyCredential(string.IsNullOrEmpty(endpoint.ApiKey) ? "none" : endpoint.ApiKey);
-        var client = new OpenAIClient(key, options).GetChatClient(model).AsIChatClient();
+        var client = new OpenAIClient(key, WorkspaceHttp.Apply(options, endpoint)).GetChatClient(model).AsIChatClient();
         return new ChatProvider(client, ProviderName(endpoint.BaseUrl), model, IsOffline: false);
     }
 

@@ -25,6 +25,7 @@ public sealed record ProviderFailure(string Kind, string Message, int? RetryAfte
     {
         // The SDK wraps transport failures in a status-less ClientResultException: classify the cause.
         while (e is ClientResultException { Status: 0, InnerException: { } inner }) e = inner;
+        if (WorkspaceAiHttp.IsRefusal(e)) return new(Request, WorkspaceAiHttp.Refused + " Check the base URL in the workspace's AI settings.");
         switch (e)
         {
             case ClientResultException { Status: 401 or 403 } c:

@@ -9,7 +9,7 @@ namespace Platform.Web.Ai.Embeddings;
 /// endpoint (OpenAI, Azure OpenAI, Ollama, vLLM, LM Studio …), asking for 1024 dimensions.</summary>
 public static class OpenAiCompatibleEmbeddings
 {
-    public static IEmbeddingGenerator<string, Embedding<float>> Create(AiEndpoint endpoint, TimeSpan timeout)
+    public static IEmbeddingGenerator<string, Embedding<float>> Create(AiEndpoint endpoint, TimeSpan timeout, WorkspaceAiHttp? workspaceHttp = null)
     {
         var options = new OpenAIClientOptions
         {
@@ -21,7 +21,7 @@ public static class OpenAiCompatibleEmbeddings
         };
         // Local servers (Ollama, vLLM) accept any key; the client insists on one.
         var credential = new ApiKeyCredential(string.IsNullOrEmpty(endpoint.ApiKey) ? "no-key" : endpoint.ApiKey);
-        return new OpenAIClient(credential, options).GetEmbeddingClient(endpoint.Model)
+        return new OpenAIClient(credential, (workspaceHttp ?? WorkspaceAiHttp.Strict).Apply(options, endpoint)).GetEmbeddingClient(endpoint.Model)
             .AsIEmbeddingGenerator(HashingEmbeddingGenerator.Dimensions);
     }
 }

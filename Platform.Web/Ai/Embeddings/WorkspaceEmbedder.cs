@@ -37,7 +37,7 @@ public sealed class EmbeddingFailedException(string message, bool transient, Exc
 /// </summary>
 public sealed class WorkspaceEmbedder(
     IWorkspaceAiSettingsProvider settings, IAiUsageRecorder usage, IAiBudgetGuard budget,
-    IOptions<EmbeddingOptions> options, ILogger<WorkspaceEmbedder> logger)
+    IOptions<EmbeddingOptions> options, ILogger<WorkspaceEmbedder> logger, WorkspaceAiHttp? workspaceHttp = null)
 {
     private static readonly HashingEmbeddingGenerator Builtin = new();
     private readonly ConcurrentDictionary<AiEndpoint, IEmbeddingGenerator<string, Embedding<float>>> _remote = new();
@@ -67,7 +67,7 @@ public sealed class WorkspaceEmbedder(
         }
 
         var generator = endpoint is null ? Builtin
-            : _remote.GetOrAdd(endpoint, e => OpenAiCompatibleEmbeddings.Create(e, TimeSpan.FromSeconds(options.Value.TimeoutSeconds)));
+            : _remote.GetOrAdd(endpoint, e => OpenAiCompatibleEmbeddings.Create(e, TimeSpan.FromSeconds(options.Value.TimeoutSeconds), workspaceHttp));
         var clock = Stopwatch.StartNew();
         try
         {
@@ -97,6 +97,7 @@ public sealed class WorkspaceEmbedder(
 
     private static EmbeddingFailedException Describe(Exception e, string model) => e switch
     {
+        _ when WorkspaceAiHttp.IsRefusal(e) => new($"The embedding provider's address is refused. {WorkspaceAiHttp.Refused}", false, e),
         ClientResultException { Status: 401 or 403 } => new($"The embedding provider refused the API key ({((ClientResultException)e).Status}).", false, e),
         ClientResultException { Status: 404 } => new($"The embedding provider does not know the model '{model}' (404).", false, e),
         ClientResultException { Status: 400 } c => new($"The embedding provider rejected the request (400): {Short(c.Message)}", false, e),

@@ -35,7 +35,7 @@ public sealed record HealthRow(string Component, bool Healthy, string Detail);
 /// audit entry for each change and for opening a workspace as admin.
 /// </summary>
 public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources, IOptions<DatabaseOptions> options,
-    TenantConnectionResolver resolver, WorkerHeartbeats workers)
+    TenantConnectionResolver resolver, WorkerHeartbeats workers, WorkspaceDataPlacement placement)
 {
     public async Task<bool> IsAdminAsync(Guid userId, CancellationToken ct = default)
     {
@@ -154,7 +154,16 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
                 rows.Add(new HealthRow($"Workspace {app.Slug} database", false, "connection string cannot be decrypted (key ring changed?)"));
                 continue;
             }
-            rows.Add(await PingAsync($"Workspace {app.Slug} database", cs, ct));
+            // Judged by today's rules: a role (or host) they refuse is listed with the fix; one pointing at the
+            // platform's own server is not even pinged (it is not opened).
+            var review = await placement.ReviewStoredAsync(cs, ct);
+            if (review.Refused)
+            {
+                rows.Add(new HealthRow($"Workspace {app.Slug} database", false, $"{ConnectionStrings.Hint(cs)} · not opened: {review.Flag}"));
+                continue;
+            }
+            var ping = await PingAsync($"Workspace {app.Slug} database", review.Pinned!, ct, ConnectionStrings.Hint(cs));
+            rows.Add(review.Flag is null ? ping : ping with { Healthy = false, Detail = $"{ping.Detail} · needs fixing: {review.Flag}" });
         }
         // This instance's background workers (each instance of a scaled-out deployment runs its own).
         rows.AddRange(workers.Snapshot().Select(w => new HealthRow($"Worker: {w.Worker}", w.Healthy, w.Detail)));
@@ -209,9 +218,9 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
         return await main.OpenAsync(DbSession.ForPlatformAdmin(adminId), ct);
     }
 
-    private async Task<HealthRow> PingAsync(string component, string connectionString, CancellationToken ct)
+    private async Task<HealthRow> PingAsync(string component, string connectionString, CancellationToken ct, string? hint = null)
     {
-        var hint = ConnectionStrings.Hint(connectionString);
+        hint ??= ConnectionStrings.Hint(connectionString);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

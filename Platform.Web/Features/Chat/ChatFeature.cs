@@ -20,7 +20,10 @@ public static class ChatFeature
         services.AddSingleton(sp =>
             new OfflineAssistant { ChunkDelay = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.OfflineChunkDelay });
         services.AddSingleton(sp => new ChatProviderFactory(sp.GetRequiredService<OfflineAssistant>())
-            { Timeout = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.ProviderTimeout });
+            {
+                Timeout = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.ProviderTimeout,
+                WorkspaceHttp = sp.GetRequiredService<WorkspaceAiHttp>(),
+            });
         services.AddWorkerHeartbeats();
         services.AddSingleton<GenerationRegistry>();
         services.AddSingleton<WorkspaceGenerationSlots>();

@@ -10,7 +10,7 @@ public static class WorkspaceFeature
     public static IServiceCollection AddWorkspaceFeature(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(AiEndpointTester.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.TryAddSingleton<WorkspaceAiHttp>();
         services.AddSingleton<WorkspaceDirectory>();
         services.AddSingleton<WorkspaceProvisioning>();
         services.AddSingleton<WorkspacePermissions>();
@@ -19,6 +19,8 @@ public static class WorkspaceFeature
         services.AddSingleton<WorkspaceInvitesService>();
         services.AddSingleton<WorkspaceRolesService>();
         services.AddSingleton<WorkspaceLifecycle>();
+        services.AddSingleton<OwnDatabaseAddress>();
+        services.Replace(ServiceDescriptor.Singleton<Platform.Data.Tenancy.IOwnDatabaseGate>(sp => sp.GetRequiredService<OwnDatabaseAddress>()));
         services.AddSingleton<WorkspaceDataPlacement>();
         services.AddSingleton<AiEndpointTester>();
         // The AI keys vault refuses unpriced paid models; the price table is the Costs area's (registered first).

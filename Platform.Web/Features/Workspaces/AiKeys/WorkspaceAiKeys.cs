@@ -6,6 +6,7 @@ using Platform.Data.Tenancy;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
 using Platform.Web.Ai.Pricing;
+using Platform.Web.Hosting.Network;
 
 namespace Platform.Web.Features.Workspaces;
 
@@ -45,9 +46,14 @@ public sealed class WorkspaceAiKeys(
             .ToListAsync(ct);
     }
 
-    /// <summary>Tests the input before anything is stored; null = it works.</summary>
-    public Task<string?> TestInputAsync(ProviderKeyInput input, CancellationToken ct = default) =>
-        tester.TestAsync(input.BaseUrl, input.ApiKey, input.ChatModel, input.EmbeddingModel, ct);
+    /// <summary>Tests the input before anything is stored; null = it works. Takes the permission saving keys takes:
+    /// the test makes the server call a URL someone typed.</summary>
+    public async Task<string?> TestInputAsync(Guid workspaceId, Guid actorId, ProviderKeyInput input, CancellationToken ct = default)
+    {
+        if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal) return refusal;
+        if (Validate(input) is { } invalid) return invalid;
+        return await tester.TestAsync(input.BaseUrl.Trim(), input.ApiKey, input.ChatModel, input.EmbeddingModel, ct);
+    }
 
     /// <summary>Adds a provider; the newest added becomes the active one.</summary>
     public async Task<WorkspaceResult<Guid>> AddAsync(Guid workspaceId, Guid actorId, ProviderKeyInput input, CancellationToken ct = default)
@@ -58,6 +64,9 @@ public sealed class WorkspaceAiKeys(
         // A paid provider's chat model must have a price (or Pricing:DefaultModel): it would otherwise run unbilled.
         if (!prices.CanBill(ChatProviderFactory.ProviderName(input.BaseUrl.Trim()), input.ChatModel.Trim()))
             return WorkspaceResult<Guid>.Fail(PriceTable.Unpriced(input.ChatModel.Trim()));
+        // Refused addresses are refused at use too (WorkspaceAiHttp); saying so now saves a confusing first chat.
+        var check = await OutboundAddressGuard.CheckAsync(new Uri(input.BaseUrl.Trim()).Host, platformAi.Value.AllowPrivateNetworks, ct);
+        if (check.Refusal == OutboundRefusal.PrivateNetwork) return WorkspaceResult<Guid>.Fail(WorkspaceAiHttp.Refused);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         if (await db.WorkspaceProviderKeys.AnyAsync(k => k.WorkspaceId == workspaceId && k.Name == input.Name.Trim(), ct))
             return WorkspaceResult<Guid>.Fail($"There is already a provider named '{input.Name.Trim()}'.");
@@ -136,9 +145,10 @@ public sealed class WorkspaceAiKeys(
         var platform = platformAi.Value;
         if (key is null) return new WorkspaceAiSettings(platform.Chat, platform.Embeddings);
         var apiKey = Reveal(key);
+        // Marked as typed in by the workspace: connections to it go through the outbound address guard.
         return new WorkspaceAiSettings(
-            new AiEndpoint(key.BaseUrl, apiKey, key.ChatModel),
-            key.EmbeddingModel is null ? platform.Embeddings : new AiEndpoint(key.BaseUrl, apiKey, key.EmbeddingModel));
+            new AiEndpoint(key.BaseUrl, apiKey, key.ChatModel) { WorkspaceSupplied = true },
+            key.EmbeddingModel is null ? platform.Embeddings : new AiEndpoint(key.BaseUrl, apiKey, key.EmbeddingModel) { WorkspaceSupplied = true });
     }
 
     private async Task<WorkspaceResult> ChangeAsync(Guid workspaceId, Guid actorId, Guid keyId, string action,
