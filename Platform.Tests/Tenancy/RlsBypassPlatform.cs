@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
@@ -25,6 +27,23 @@ public sealed class RlsBypassPlatform() : DocumentsPlatform(PlatformMode.Local)
 
     /// <summary>Owner-role connection string of the store without RLS.</summary>
     public string BypassStore => TestDatabases.Owner(BypassDatabase);
+
+    // The app's own-database gate refuses this store, rightly: it lives on the platform's own cluster, which is how
+    // RLS was bypassed in the real hole. Here the bypass is the point (what still stands between two workspaces when
+    // RLS does not), so exactly this store, and nothing else, is admitted.
+    protected override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
+    {
+        base.ConfigureServices(services, configuration);
+        services.Replace(ServiceDescriptor.Singleton<IOwnDatabaseGate>(new AdmitOnly(() => BypassStore)));
+    }
+
+    private sealed class AdmitOnly(Func<string> store) : IOwnDatabaseGate
+    {
+        public Task<OwnDatabaseTarget> CheckAsync(string connectionString, bool alreadyConnected, CancellationToken ct = default) =>
+            Task.FromResult(connectionString == store()
+                ? new OwnDatabaseTarget(connectionString, null)
+                : OwnDatabaseTarget.Refuse("only the RLS-bypass test store is admitted"));
+    }
 
     public override async Task InitializeAsync()
     {

@@ -61,12 +61,12 @@ public sealed class WorkspaceAiKeys(
         if (Validate(input) is { } invalid) return WorkspaceResult<Guid>.Fail(invalid);
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal)
             return WorkspaceResult<Guid>.Fail(refusal);
-        // A paid provider's chat model must have a price (or Pricing:DefaultModel): it would otherwise run unbilled.
-        if (!prices.CanBill(ChatProviderFactory.ProviderName(input.BaseUrl.Trim()), input.ChatModel.Trim()))
-            return WorkspaceResult<Guid>.Fail(PriceTable.Unpriced(input.ChatModel.Trim()));
         // Refused addresses are refused at use too (WorkspaceAiHttp); saying so now saves a confusing first chat.
         var check = await OutboundAddressGuard.CheckAsync(new Uri(input.BaseUrl.Trim()).Host, platformAi.Value.AllowPrivateNetworks, ct);
         if (check.Refusal == OutboundRefusal.PrivateNetwork) return WorkspaceResult<Guid>.Fail(WorkspaceAiHttp.Refused);
+        // A paid provider's chat model must have a price (or Pricing:DefaultModel): it would otherwise run unbilled.
+        if (!prices.CanBill(ChatProviderFactory.ProviderName(input.BaseUrl.Trim()), input.ChatModel.Trim()))
+            return WorkspaceResult<Guid>.Fail(PriceTable.Unpriced(input.ChatModel.Trim()));
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         if (await db.WorkspaceProviderKeys.AnyAsync(k => k.WorkspaceId == workspaceId && k.Name == input.Name.Trim(), ct))
             return WorkspaceResult<Guid>.Fail($"There is already a provider named '{input.Name.Trim()}'.");
