@@ -6,7 +6,7 @@ using Platform.Web.Features.Admin;
 namespace Platform.Tests.Admin;
 
 /// <summary>The admin audit log shows what changed as lines a person reads, with the raw JSON one click away.</summary>
-public class AuditDetailsTests : BunitContext
+public class AuditDetailsTests : BunitContext, IAsyncLifetime
 {
     public AuditDetailsTests()
     {
@@ -58,4 +58,8 @@ public class AuditDetailsTests : BunitContext
         await cut.Find("[data-testid=audit-raw-toggle]").ClickAsync(new());
         Assert.Contains("\"from\"", cut.Find("[data-testid=audit-raw]").TextContent);
     }
+
+    // MudBlazor's services dispose only asynchronously.
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 }

@@ -10,7 +10,7 @@ namespace Platform.Tests.Chat;
 
 /// <summary>bUnit: what a person meets around one message — their own question rendered, stats brought into view,
 /// the shortcuts list.</summary>
-public class ChatUxComponentTests : BunitContext
+public class ChatUxComponentTests : BunitContext, IAsyncLifetime
 {
     private const string ChatModule = "./Features/Chat/Components/Composer.razor.js";
 
@@ -73,4 +73,8 @@ public class ChatUxComponentTests : BunitContext
         Assert.Contains(rows, r => r.Keys == "Ctrl+K" && r.Text.Contains("Search chats"));
         Assert.Contains(rows, r => r.Keys == "?" && r.Text.Contains("This list"));
     }
+
+    // MudBlazor's services dispose only asynchronously.
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 }

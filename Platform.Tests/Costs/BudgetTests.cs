@@ -230,7 +230,7 @@ public class BudgetTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
         // Below what is already spent: nothing is saved until the user confirms, since it blocks AI at once.
         var asked = await budgets.SaveAsync(access, owner, new BudgetInput { MonthlyLimitUsd = 0.01m });
         Assert.False(asked.Ok);
-        Assert.Contains("already spent $0.025", asked.Confirmation);
+        Assert.Contains("already spent $0.03", asked.Confirmation); // $0.025 to the cent
         Assert.Null((await budgets.GetAsync(access, owner)).MonthlyLimitUsd);
         Assert.True((await platform.Guard.ReserveAsync(ws, owner, AiService.Llm, 0.01m)).Allowed);
         Assert.True((await budgets.SaveAsync(access, owner, new BudgetInput { MonthlyLimitUsd = 0.01m }, belowSpendConfirmed: true)).Ok);

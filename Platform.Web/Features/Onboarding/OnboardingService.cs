@@ -64,13 +64,13 @@ public sealed class OnboardingService(
         var prefix = slug + "-";
         var taken = (await db.Workspaces.Where(w => (w.Slug == slug || w.Slug.StartsWith(prefix)) && w.Id != ownWorkspaceId)
             .Select(w => w.Slug).ToListAsync(ct)).ToHashSet();
-        for (var n = 1; n <= taken.Count + 1; n++)
+        for (var n = 1; n <= taken.Count + 2; n++) // + 2: a reserved bare slug ("admin") is skipped too
         {
             var suffix = n == 1 ? "" : $"-{n}";
             var candidate = (slug.Length + suffix.Length > 48 ? slug[..(48 - suffix.Length)].TrimEnd('-') : slug) + suffix;
             if (!taken.Contains(candidate) && WorkspaceLifecycle.SlugProblem(candidate) is null) return candidate;
         }
-        return slug; // not reached: among taken.Count + 1 candidates one is free
+        return slug; // not reached: among these candidates one is free
     }
 
     /// <summary>Step 1. Creates the workspace (or renames the one being set up).</summary>
