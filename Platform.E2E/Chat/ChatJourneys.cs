@@ -130,6 +130,7 @@ public class ChatJourneys(ChatApp chatApp, Browser browser)
         await page.Locator("[data-testid=pin]").ClickAsync();
         await Assertions.Expect(page.Locator(".mud-snackbar", new() { HasText = "Pinned" })).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(page, "chat-11-pinned");
+        await Browser.ScreenshotDarkAsync(page, "chat-11-pinned-dark");
     }
 
     [Fact]

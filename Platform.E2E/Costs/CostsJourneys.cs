@@ -158,6 +158,7 @@ public class CostsJourneys(CostsApp costsApp, Browser browser)
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Resolve" })).ToHaveCountAsync(before - 1);
         }
         await Browser.ScreenshotAsync(page, "costs-4-raised");
+        await Browser.ScreenshotDarkAsync(page, "costs-4-raised-dark");
 
         // CSV export of the filtered events, through the same session.
         var csv = await page.Context.APIRequest.GetAsync(await page.Locator("[data-testid=costs-export]").GetAttributeAsync("href") ?? "");

@@ -40,6 +40,7 @@ public class KnowledgeBaseJourneys(AppServer app, Browser browser)
         await Assertions.Expect(page.Locator("[data-testid=upload-item][data-status=ready]")).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator("[data-testid=upload-batch]")).Not.ToContainTextAsync("Queued");
         await Browser.ScreenshotAsync(page, "documents-2-ready");
+        await Browser.ScreenshotDarkAsync(page, "documents-2-ready-dark");
 
         // A keyword-only question: the receipt code.
         await page.Locator("[data-testid=try-a-question]").ClickAsync();

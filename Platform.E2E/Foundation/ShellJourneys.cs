@@ -49,7 +49,7 @@ public class ShellJourneys(AppServer app, Browser browser)
         await AccountSteps.SignInAsync(page, AccountSteps.DemoOwnerEmail, AccountSteps.DemoOwnerPassword);
         await page.GotoAsync("/w/acme/chat");
         await Assertions.Expect(page.Locator("[data-testid=workspace-switcher-button]")).ToContainTextAsync("Acme");
-        await Assertions.Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0); // interactive
+        await page.Locator("[data-testid=composer][data-ready=true]").WaitForAsync(); // the circuit is interactive
 
         // A real mouse click at the button's centre (only the keyboard's Enter used to open it).
         var box = await page.Locator("[data-testid=workspace-switcher-button]").BoundingBoxAsync();
@@ -85,6 +85,9 @@ public class ShellJourneys(AppServer app, Browser browser)
         await page.WaitForURLAsync(url => url.EndsWith("/admin/audit"));
         await page.ReloadAsync();
         await Assertions.Expect(adminTabs.Locator(".mud-tab-active")).ToHaveTextAsync("Audit log");
+        await Assertions.Expect(page.Locator("[data-testid=admin-audit] tbody tr").First).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(page, "foundation-admin-audit");
+        await Browser.ScreenshotDarkAsync(page, "foundation-admin-audit-dark");
 
         // The cost view across workspaces is reachable from the console.
         await page.Locator("[data-testid=admin-costs-link]").ClickAsync();
@@ -111,6 +114,7 @@ public class ShellJourneys(AppServer app, Browser browser)
         await Assertions.Expect(acme.Locator("[data-testid=home-recent-chat]").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=home-continue]")).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(page, "foundation-home");
+        await Browser.ScreenshotDarkAsync(page, "foundation-home-dark");
         await page.Locator("[data-testid=home-continue-open]").ClickAsync();
         await page.WaitForURLAsync(url => url.EndsWith(chatPath));
     }

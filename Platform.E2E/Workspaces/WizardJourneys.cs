@@ -59,7 +59,11 @@ public class WizardJourneys(AppServer app, Browser browser)
         }
         await page.Locator("[data-testid=knowledge-sample]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=knowledge-sample]")).ToBeDisabledAsync();
-        if (screenshots) await ShotAsync(page, "wizard-5-knowledge");
+        if (screenshots)
+        {
+            await ShotAsync(page, "wizard-5-knowledge");
+            await Browser.ScreenshotDarkAsync(page, "workspaces-wizard-5-knowledge-dark");
+        }
         await page.Locator("[data-testid=wizard-finish]").ClickAsync();
         await page.WaitForURLAsync($"**/w/{slugValue}/chat");
         return slugValue;
