@@ -48,6 +48,8 @@ public class CostsJourneys(CostsApp costsApp, Browser browser)
         if (answerNumber > 1) await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/w/acme/chat/[0-9a-f-]{36}$"));
         // The composer is disabled while the previous answer and its follow-ups are generated.
         await Assertions.Expect(input).ToBeEditableAsync(new() { Timeout = 30_000 });
+        // …and Enter sends only once Send (not Stop) is offered again: the follow-ups can outlast the answer.
+        await Assertions.Expect(page.Locator("[data-testid=send]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await input.FillAsync(question);
         await input.PressAsync("Enter");
         await Assertions.Expect(page.Locator("[data-testid=message][data-role=user]")).ToHaveCountAsync(answerNumber, new() { Timeout = 30_000 });

@@ -75,7 +75,8 @@ public class ShellJourneys(AppServer app, Browser browser)
         await page.WaitForURLAsync(url => url.EndsWith("/w/acme/settings/ai"));
         await page.ReloadAsync();
         await Assertions.Expect(settingsTabs.Locator(".mud-tab-active")).ToHaveTextAsync("AI providers");
-        await page.GoBackAsync();
+        // Back is a client-side navigation (no load event to wait for): wait for the tab instead.
+        await page.GoBackAsync(new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(settingsTabs.Locator(".mud-tab-active")).ToHaveTextAsync("General");
 
         await page.GotoAsync("/admin");

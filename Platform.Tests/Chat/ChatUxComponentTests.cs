@@ -74,6 +74,22 @@ public class ChatUxComponentTests : BunitContext, IAsyncLifetime
         Assert.Contains(rows, r => r.Keys == "?" && r.Text.Contains("This list"));
     }
 
+    [Fact]
+    public async Task Enter_while_an_answer_is_written_keeps_the_question_in_the_box()
+    {
+        var sent = new List<string>();
+        var cut = Render<Composer>(p => p.Add(x => x.OnSend, s => { sent.Add(s); }).Add(x => x.Generating, true));
+
+        // Refused: the keyboard handler is told so and does not clear the box (it used to, losing the question).
+        Assert.False(await cut.InvokeAsync(() => cut.Instance.SendFromKeyboard("What about sick leave?")));
+        Assert.Empty(sent);
+        Assert.Equal("What about sick leave?", cut.Instance.Text);
+
+        cut.Render(p => p.Add(x => x.Generating, false));
+        Assert.True(await cut.InvokeAsync(() => cut.Instance.SendFromKeyboard("What about sick leave?")));
+        Assert.Equal(["What about sick leave?"], sent);
+    }
+
     // MudBlazor's services dispose only asynchronously.
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
     async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();

@@ -7,8 +7,10 @@ export function wire(textarea, dotnet, sendWithEnter) {
         const send = sendWithEnter ? !(e.shiftKey || e.ctrlKey || e.metaKey || e.altKey) : (e.ctrlKey || e.metaKey);
         if (!send) return;
         e.preventDefault();
-        dotnet.invokeMethodAsync('SendFromKeyboard', textarea.value);
-        textarea.value = '';
+        // Cleared only once sent: Enter while an answer is still being written used to wipe the question unsent.
+        const text = textarea.value;
+        dotnet.invokeMethodAsync('SendFromKeyboard', text)
+            .then(sent => { if (sent && textarea.value === text) textarea.value = ''; });
     };
     textarea.addEventListener('keydown', textarea._chatKeys);
 }
