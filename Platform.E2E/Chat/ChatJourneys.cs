@@ -95,6 +95,45 @@ public class ChatJourneys(ChatApp chatApp, Browser browser)
     }
 
     [Fact]
+    public async Task Shortcuts_help_opens_with_a_question_mark_questions_render_markdown_and_pinning_confirms()
+    {
+        var page = await SignedInChatAsync();
+
+        // "?" outside a text field lists the shortcuts; inside the composer it is just a character.
+        await page.Locator("[data-testid=chat-title]").ClickAsync();
+        await page.Keyboard.PressAsync("?");
+        var help = page.Locator(".mud-dialog", new() { HasText = "Keyboard shortcuts" });
+        await Assertions.Expect(help).ToBeVisibleAsync();
+        await Assertions.Expect(help.Locator("[data-testid=shortcut]")).ToHaveCountAsync(6);
+        await Assertions.Expect(help).ToContainTextAsync("Search chats");
+        await Browser.ScreenshotAsync(page, "chat-10-shortcuts");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(help).ToHaveCountAsync(0);
+        var input = page.Locator("[data-testid=composer-input]");
+        await input.FocusAsync();
+        await page.Keyboard.PressAsync("?");
+        await Assertions.Expect(input).ToHaveValueAsync("?");
+        await Assertions.Expect(help).ToHaveCountAsync(0);
+
+        // The question's markdown is rendered (sanitized), not shown as source.
+        await input.FillAsync("How many **paid leave** days? <script>window.pwned = 1</script>");
+        await input.PressAsync("Enter");
+        var question = page.Locator("[data-testid=message][data-role=user]").Last;
+        await Assertions.Expect(question.Locator("strong")).ToHaveTextAsync("paid leave");
+        await Assertions.Expect(question).Not.ToContainTextAsync("**");
+        await Assertions.Expect(question.Locator("script")).ToHaveCountAsync(0);
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.pwned"));
+        await Assertions.Expect(LastAnswer(page)).ToHaveAttributeAsync("data-status", "complete", new() { Timeout = 60_000 });
+
+        // Pinning says so.
+        await page.Locator("[data-testid=thread].active [data-testid=thread-menu] button").First.ClickAsync();
+        await page.Locator("[data-testid=pin]").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar", new() { HasText = "Pinned" })).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(page, "chat-11-pinned");
+        await Browser.ScreenshotDarkAsync(page, "chat-11-pinned-dark");
+    }
+
+    [Fact]
     public async Task Stop_keeps_the_partial_answer_and_regenerate_adds_a_switchable_version()
     {
         var page = await SignedInChatAsync();

@@ -48,6 +48,8 @@ public class CostsJourneys(CostsApp costsApp, Browser browser)
         if (answerNumber > 1) await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/w/acme/chat/[0-9a-f-]{36}$"));
         // The composer is disabled while the previous answer and its follow-ups are generated.
         await Assertions.Expect(input).ToBeEditableAsync(new() { Timeout = 30_000 });
+        // …and Enter sends only once Send (not Stop) is offered again: the follow-ups can outlast the answer.
+        await Assertions.Expect(page.Locator("[data-testid=send]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await input.FillAsync(question);
         await input.PressAsync("Enter");
         await Assertions.Expect(page.Locator("[data-testid=message][data-role=user]")).ToHaveCountAsync(answerNumber, new() { Timeout = 30_000 });
@@ -114,12 +116,21 @@ public class CostsJourneys(CostsApp costsApp, Browser browser)
         await Assertions.Expect(page.Locator("[data-testid=usage-table]")).ToContainTextAsync("gpt-4o");
         await Browser.ScreenshotAsync(page, "costs-2-spend");
 
-        // A tiny budget: the thresholds fire at once and the gauge says AI calls are blocked.
+        // A tiny budget, below what is already spent: the editor asks first, then keeps the fraction of a cent as typed
+        // (it was stored as $0.00); the thresholds fire at once and the gauge says AI calls are blocked.
         await page.Locator("[data-testid=budget-editor][data-ready=true]").WaitForAsync();
-        await page.GetByLabel("Monthly limit ($)").FillAsync("0.01");
+        await page.GetByLabel("Monthly limit ($)").FillAsync("0.0012");
         await page.Locator("[data-testid=budget-save]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=budget-confirm]")).ToContainTextAsync("already spent");
+        await Browser.ScreenshotAsync(page, "costs-2b-confirm");
+        await page.Locator("[data-testid=budget-confirm-yes]").ClickAsync();
         await Assertions.Expect(page.GetByText("Budget saved")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=budget-gauge-month]")).ToContainTextAsync("new AI calls are blocked");
+        await Assertions.Expect(page.Locator("[data-testid=budget-gauge-month]")).ToContainTextAsync("of $0.0012");
+        Assert.Equal(0.0012m, await app.ScalarAsync("""
+            BEGIN; SET LOCAL app.platform_admin = 'on';
+            SELECT b.monthly_limit_usd FROM main.budgets b JOIN main.workspaces w ON w.id = b.workspace_id WHERE w.slug = 'acme'; COMMIT;
+            """));
         await Assertions.Expect(page.Locator("[data-testid=alerts-list]")).ToContainTextAsync("100 % of the monthly budget");
         await Browser.ScreenshotAsync(page, "costs-3-blocked");
         Assert.Equal(3L, await app.ScalarAsync("""
@@ -136,6 +147,7 @@ public class CostsJourneys(CostsApp costsApp, Browser browser)
         // Raised: the block is gone; the alerts stay until someone resolves them.
         // Freshly loaded: type only once the form is interactive (prerendered input would be lost).
         await page.Locator("[data-testid=budget-editor][data-ready=true]").WaitForAsync();
+        await Assertions.Expect(page.GetByLabel("Monthly limit ($)")).ToHaveValueAsync("0.0012"); // not 0.000000
         await page.GetByLabel("Monthly limit ($)").FillAsync("50");
         await page.Locator("[data-testid=budget-save]").ClickAsync();
         await Assertions.Expect(page.GetByText("Budget saved")).ToBeVisibleAsync();
@@ -148,6 +160,7 @@ public class CostsJourneys(CostsApp costsApp, Browser browser)
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Resolve" })).ToHaveCountAsync(before - 1);
         }
         await Browser.ScreenshotAsync(page, "costs-4-raised");
+        await Browser.ScreenshotDarkAsync(page, "costs-4-raised-dark");
 
         // CSV export of the filtered events, through the same session.
         var csv = await page.Context.APIRequest.GetAsync(await page.Locator("[data-testid=costs-export]").GetAttributeAsync("href") ?? "");

@@ -36,7 +36,11 @@ public class KnowledgeBaseJourneys(AppServer app, Browser browser)
         // The worker processes them in the background; the page follows live (no reload).
         var ready = page.Locator("[data-testid=document-status][data-status=ready]");
         await Assertions.Expect(ready).ToHaveCountAsync(4, new() { Timeout = 60_000 }); // three + the seeded handbook
+        // The "This upload" panel follows the same live status (it kept saying "Queued for processing.").
+        await Assertions.Expect(page.Locator("[data-testid=upload-item][data-status=ready]")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("[data-testid=upload-batch]")).Not.ToContainTextAsync("Queued");
         await Browser.ScreenshotAsync(page, "documents-2-ready");
+        await Browser.ScreenshotDarkAsync(page, "documents-2-ready-dark");
 
         // A keyword-only question: the receipt code.
         await page.Locator("[data-testid=try-a-question]").ClickAsync();

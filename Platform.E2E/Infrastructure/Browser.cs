@@ -42,6 +42,20 @@ public sealed class Browser : IAsyncLifetime
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
 
+    /// <summary>The same page in the dark theme: toggles it, takes the screenshot and toggles back (the choice is
+    /// saved for the user, and other journeys' screenshots are light).</summary>
+    public static async Task ScreenshotDarkAsync(IPage page, string name)
+    {
+        const string Background = "() => getComputedStyle(document.body).backgroundColor";
+        var light = await page.EvaluateAsync<string>(Background);
+        var toggle = page.Locator("[data-testid=theme-toggle]");
+        await toggle.ClickAsync();
+        await page.WaitForFunctionAsync($"light => ({Background})() !== light", light);
+        await ScreenshotAsync(page, name);
+        await toggle.ClickAsync();
+        await page.WaitForFunctionAsync($"light => ({Background})() === light", light);
+    }
+
     public async Task DisposeAsync()
     {
         await Chromium.DisposeAsync();

@@ -23,6 +23,8 @@ public class WizardJourneys(AppServer app, Browser browser)
 
         await page.WaitForURLAsync("**/onboarding/*");
         await page.Locator("[data-testid=data-continue]").WaitForAsync();
+        // The app bar names the workspace being set up (not "Choose a workspace").
+        await Assertions.Expect(page.Locator("[data-testid=workspace-switcher-button]")).ToContainTextAsync(name);
         if (screenshots)
         {
             await page.GetByText("Our own PostgreSQL database").ClickAsync();
@@ -42,9 +44,26 @@ public class WizardJourneys(AppServer app, Browser browser)
         await page.Locator("[data-testid=invites-continue]").ClickAsync();
 
         await page.Locator("[data-testid=knowledge-sample]").WaitForAsync();
+        if (screenshots)
+        {
+            // Own files are uploaded inside the step, and their line follows processing to "Ready".
+            await page.Locator("[data-testid=knowledge-upload] [data-testid=upload-zone][data-interactive=true]").WaitForAsync();
+            await page.Locator("[data-testid=knowledge-upload] input[type=file]").SetInputFilesAsync(new FilePayload
+            {
+                Name = "welcome.md", MimeType = "text/markdown",
+                Buffer = System.Text.Encoding.UTF8.GetBytes("# Welcome\n\nOur office opens at 8:30 and the kitchen closes at 16:00."),
+            });
+            await Assertions.Expect(page.Locator("[data-testid=upload-item][data-status=ready]")).ToContainTextAsync("welcome.md", new() { Timeout = 60_000 });
+            await Assertions.Expect(page.Locator("[data-testid=upload-item]")).ToContainTextAsync("Ready");
+            Assert.Contains("/onboarding/", page.Url);
+        }
         await page.Locator("[data-testid=knowledge-sample]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=knowledge-sample]")).ToBeDisabledAsync();
-        if (screenshots) await ShotAsync(page, "wizard-5-knowledge");
+        if (screenshots)
+        {
+            await ShotAsync(page, "wizard-5-knowledge");
+            await Browser.ScreenshotDarkAsync(page, "workspaces-wizard-5-knowledge-dark");
+        }
         await page.Locator("[data-testid=wizard-finish]").ClickAsync();
         await page.WaitForURLAsync($"**/w/{slugValue}/chat");
         return slugValue;

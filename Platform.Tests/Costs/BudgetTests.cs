@@ -226,11 +226,44 @@ public class BudgetTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
         await platform.FlushAsync();
         Assert.Empty(await AlertsAsync(ws));
         var access = new WorkspaceAccess(ws, "W", "w", BuiltInRoles.Owner, WorkspaceStatus.Active);
-        Assert.True((await platform.Get<BudgetService>().SaveAsync(access, owner, new BudgetInput { MonthlyLimitUsd = 0.01m })).Ok);
+        var budgets = platform.Get<BudgetService>();
+        // Below what is already spent: nothing is saved until the user confirms, since it blocks AI at once.
+        var asked = await budgets.SaveAsync(access, owner, new BudgetInput { MonthlyLimitUsd = 0.01m });
+        Assert.False(asked.Ok);
+        Assert.Contains("already spent $0.03", asked.Confirmation); // $0.025 to the cent
+        Assert.Null((await budgets.GetAsync(access, owner)).MonthlyLimitUsd);
+        Assert.True((await platform.Guard.ReserveAsync(ws, owner, AiService.Llm, 0.01m)).Allowed);
+        Assert.True((await budgets.SaveAsync(access, owner, new BudgetInput { MonthlyLimitUsd = 0.01m }, belowSpendConfirmed: true)).Ok);
         Assert.Equal([50, 80, 100], (await AlertsAsync(ws)).Select(a => a.ThresholdPercent).Order());
         var refused = await platform.Guard.ReserveAsync(ws, owner, AiService.Llm, 0.01m);
         Assert.False(refused.Allowed);
         Assert.Contains("reached its monthly AI budget", refused.Refusal);
+    }
+
+    [Fact]
+    public async Task A_limit_keeps_its_fractions_of_a_cent_and_refuses_what_it_cannot_store()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var access = new WorkspaceAccess(ws, "W", "w", BuiltInRoles.Owner, WorkspaceStatus.Active);
+        var budgets = platform.Get<BudgetService>();
+
+        // $0.0012 is stored as typed (it was rounded to $0.00, which blocked every AI call) and reads back as 0.0012.
+        Assert.True((await budgets.SaveAsync(access, owner, new BudgetInput { MonthlyLimitUsd = 0.0012m, DailyLimitUsd = 0.5m })).Ok);
+        var saved = await budgets.GetAsync(access, owner);
+        Assert.Equal("0.0012", saved.MonthlyLimitUsd?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("0.5", saved.DailyLimitUsd?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True((await platform.Guard.ReserveAsync(ws, owner, AiService.Llm, 0.001m)).Allowed);
+        await using (var db = await platform.Main.OpenAsync(DbSession.ForWorkspace(ws)))
+        {
+            var audit = await db.AuditLog.Where(a => a.WorkspaceId == ws && a.Action == "costs.budget_changed").SingleAsync();
+            Assert.Contains("0.0012", audit.Details);
+        }
+
+        // More places than numeric(18,6) holds: refused with a message, the saved limit unchanged.
+        var refused = await budgets.SaveAsync(access, owner, new BudgetInput { MonthlyLimitUsd = 0.0000001m });
+        Assert.False(refused.Ok);
+        Assert.Contains("at most 6 decimal places", refused.Error);
+        Assert.Equal(0.0012m, (await budgets.GetAsync(access, owner)).MonthlyLimitUsd);
     }
 
     private async Task<List<BudgetAlert>> AlertsAsync(Guid ws)

@@ -118,8 +118,10 @@ public class CreditTests(CostsPlatform platform) : IClassFixture<CostsPlatform>
         // "Usage vs credits" on the dashboard reads the same rows.
         var status = await platform.Get<CreditLimiter>().StatusAsync(ws, owner);
         Assert.Equal(2, status.MessagesUsed);
-        var m = Assert.Single(status.Usage, u => u.UsageType == "message");
-        Assert.Equal((2, 2, 2440L, 1100, 1, "gpt-4o"), (m.Requests, m.Credits, m.Tokens, m.AvgDurationMs!.Value, m.Failed, m.LatestModel));
+        // One row per model: each message under the model that answered it, not all under the last one used.
+        var m = status.Usage.Where(u => u.UsageType == "message").OrderBy(u => u.Model).ToList();
+        Assert.Equal([(1, 1, 940L, 700, 1, "gpt-4o"), (1, 1, 1500L, 1500, 0, "gpt-4o-mini")],
+            m.Select(u => (u.Requests, u.Credits, u.Tokens, u.AvgDurationMs!.Value, u.Failed, u.Model)).ToList());
         Assert.Contains(status.Usage, u => u.UsageType == "search" && u.Requests == 1 && u.Credits == 0);
     }
 

@@ -107,6 +107,20 @@ public class DashboardComponentTests : BunitContext
     }
 
     [Fact]
+    public void Fractions_of_a_cent_stay_visible_in_the_forecast_and_the_gauge()
+    {
+        var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        var end = start.AddMonths(1);
+        // $0.0016 spent with 1 of 30 days left: the pace ends near $0.00166, not "$0.00".
+        var forecast = CostQueries.Forecast(0.0016m, start, end, end.AddDays(-1));
+        Assert.Equal(0.001655m, forecast);
+        var cut = Render<BudgetGaugeView>(p => p.Add(x => x.Gauge, new BudgetGauge("month", 0.0012m, 0.0016m, forecast, end, WarnOnly: false)));
+        Assert.Contains("$0.0016 of $0.0012", cut.Markup);
+        Assert.Contains("Forecast $0.001655", cut.Markup);
+        Assert.Equal("$0.0012", Money.Usd(0.001200m));
+    }
+
+    [Fact]
     public void Csv_fields_are_quoted_and_formulas_neutralised()
     {
         Assert.Equal("gpt-4o", CostQueries.Csv("gpt-4o"));
@@ -124,10 +138,14 @@ public class DashboardComponentTests : BunitContext
         Assert.Contains("No requests yet", cut.Find("[data-testid=usage-empty]").TextContent);
 
         var used = empty with { MessagesUsed = 2 };
-        used = used with { Usage = [new UsageSummary("message", 2, 2, 2440, 1100, 1, "gpt-4o")] };
+        // One row per kind and model: two models' messages are not all labelled with the last one.
+        used = used with { Usage = [new UsageSummary("message", 1, 1, 1500, 1500, 0, "gpt-4o-mini"), new UsageSummary("message", 1, 1, 940, 700, 1, "gpt-4o")] };
         cut = Render<CreditsPanel>(p => p.Add(x => x.Status, used).Add(x => x.Now, now));
         Assert.Contains("Messages: 2 of 3", cut.Markup);
-        var row = cut.Find("[data-testid=usage-table] tbody tr").TextContent;
-        foreach (var expected in new[] { "Messages", "2,440", "1.1 s", "gpt-4o" }) Assert.Contains(expected, row);
+        var rows = cut.FindAll("[data-testid=usage-table] tbody tr").Select(r => r.TextContent).ToList();
+        Assert.Equal(2, rows.Count);
+        foreach (var expected in new[] { "Messages", "1,500", "1.5 s", "gpt-4o-mini" }) Assert.Contains(expected, rows[0]);
+        foreach (var expected in new[] { "Messages", "940", "0.7 s", "gpt-4o" }) Assert.Contains(expected, rows[1]);
+        Assert.DoesNotContain("gpt-4o-mini", rows[1]);
     }
 }

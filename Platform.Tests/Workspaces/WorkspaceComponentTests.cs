@@ -54,6 +54,40 @@ public class WorkspaceComponentTests : BunitContext, IClassFixture<WorkspacesLoc
     }
 
     [Fact]
+    public async Task Name_step_suggests_a_free_address_when_the_names_address_is_taken()
+    {
+        var name = "Acme " + Guid.NewGuid().ToString("N")[..6];
+        var owner = await _platform.CreateUserAsync();
+        var takenSlug = WorkspaceLifecycle.SuggestSlug(name);
+        await _platform.Provisioning.CreateAsync(name, takenSlug, owner);
+
+        var step = Render<WorkspaceNameStep>(p => p.Add(x => x.UserId, owner));
+        step.Find("input[data-testid=ws-name]").Input(name);
+        step.WaitForAssertion(() => Assert.Equal(takenSlug + "-2", step.Find("input[data-testid=ws-slug]").GetAttribute("value")), TimeSpan.FromSeconds(5));
+        step.WaitForAssertion(() => Assert.False(step.Find("[data-testid=ws-continue]").HasAttribute("disabled")), TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain("is taken", step.Markup);
+        Assert.Equal(takenSlug + "-2", await _platform.Get<OnboardingService>().SuggestFreeSlugAsync(name));
+        Assert.Equal("admin-2", await _platform.Get<OnboardingService>().SuggestFreeSlugAsync("Admin")); // reserved
+    }
+
+    [Fact]
+    public async Task A_refused_invite_toast_is_cleared_by_the_next_send()
+    {
+        var grant = await OwnerGrantAsync();
+        var snackbars = Services.GetRequiredService<ISnackbar>();
+        var form = Render<InviteForm>(p => p.Add(x => x.Grant, grant));
+
+        form.Find("textarea[data-testid=invite-emails]").Input("not-an-email");
+        await form.Find("[data-testid=invite-send]").ClickAsync(new());
+        form.WaitForAssertion(() => Assert.Contains(snackbars.ShownSnackbars, s => (s.Message ?? "").Contains("is not an email address")), TimeSpan.FromSeconds(5));
+
+        form.Find("textarea[data-testid=invite-emails]").Input($"teammate-{Guid.NewGuid():N}@example.test");
+        await form.Find("[data-testid=invite-send]").ClickAsync(new());
+        form.WaitForAssertion(() => Assert.Single(form.FindAll("[data-testid=invite-link]")), TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(snackbars.ShownSnackbars, s => (s.Message ?? "").Contains("is not an email address"));
+    }
+
+    [Fact]
     public async Task Name_step_creates_the_workspace_in_onboarding_state()
     {
         var owner = await _platform.CreateUserAsync();
@@ -111,6 +145,33 @@ public class WorkspaceComponentTests : BunitContext, IClassFixture<WorkspacesLoc
         // Changing a value after the test asks for a new test.
         form.Find("input[data-testid=ai-chat-model]").Input("another-model");
         form.WaitForAssertion(() => Assert.True(form.Find("[data-testid=ai-save]").HasAttribute("disabled")));
+    }
+
+    [Fact]
+    public async Task Saving_a_provider_clears_the_form_and_the_list_shows_its_hint_and_passing_test()
+    {
+        await using var server = await OpenAiProtocolServer.StartAsync();
+        server.ApiKey = "sk-component-test-1234567";
+        var grant = await OwnerGrantAsync();
+        var page = Render<AiProvidersSettings>(p => p.Add(x => x.Grant, grant));
+
+        page.Find("input[data-testid=ai-name]").Input("Local gateway");
+        page.Find("input[data-testid=ai-base-url]").Input(server.BaseUrl);
+        page.Find("input[data-testid=ai-key]").Input("sk-component-test-1234567");
+        await page.Find("[data-testid=ai-test]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=ai-save]").HasAttribute("disabled")), TimeSpan.FromSeconds(10));
+        await page.Find("[data-testid=ai-save]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("Local gateway", page.Find("[data-testid=ai-keys-table]").TextContent), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => Assert.Contains("passed", page.Find("[data-testid=ai-key-last-test]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Contains("4567", page.Find("[data-testid=ai-keys-table]").TextContent); // the hint, never the key
+        Assert.DoesNotContain("sk-component-test-1234567", page.Markup);
+        // The form is back to a new provider's defaults, not the saved values.
+        var fresh = new ProviderKeyInput();
+        Assert.Equal(fresh.Name, page.Find("input[data-testid=ai-name]").GetAttribute("value"));
+        Assert.Equal(fresh.BaseUrl, page.Find("input[data-testid=ai-base-url]").GetAttribute("value"));
+        Assert.True(string.IsNullOrEmpty(page.Find("input[data-testid=ai-key]").GetAttribute("value")));
+        Assert.True(page.Find("[data-testid=ai-save]").HasAttribute("disabled"));
     }
 
     [Fact]

@@ -14,6 +14,9 @@ public sealed record ChatResult<T>(T? Value, string? Error)
     public static ChatResult<T> Fail(string error) => new(default, error);
 }
 
+/// <summary>A chat as the home page lists it.</summary>
+public sealed record RecentChat(Guid Id, string Title, DateTimeOffset UpdatedAt);
+
 /// <summary>A thread in the sidebar, with its per-thread analytics.</summary>
 public sealed record ChatSummary(Guid Id, string Title, string GenerationStatus, bool IsPinned, bool IsArchived,
     DateTimeOffset? DeletedAt, DateTimeOffset UpdatedAt, int MessageCount, long Tokens, bool Shared);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Platform.Data.Main;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Workspaces;
@@ -15,15 +16,22 @@ public sealed class BudgetInput
     public bool WarnOnly { get; set; }
 }
 
-public sealed record CostsResult(bool Ok, string? Error = null)
+/// <summary><see cref="Confirmation"/> is set when nothing was saved because the change needs the user's "yes" first.</summary>
+public sealed record CostsResult(bool Ok, string? Error = null, string? Confirmation = null)
 {
     public static readonly CostsResult Success = new(true);
     public static CostsResult Fail(string error) => new(false, error);
+    public static CostsResult Confirm(string question) => new(false, Confirmation: question);
 }
 
 /// <summary>Budgets and alerts of the current workspace; permission checked here, not only in the page.</summary>
-public sealed class BudgetService(MainDbFactory main, CostEventStore store, CostNotifications notifications, CostPermissions permissions)
+public sealed class BudgetService(MainDbFactory main, CostEventStore store, CostNotifications notifications, CostPermissions permissions,
+    TimeProvider clock)
 {
+    /// <summary>Decimal places a limit keeps: the scale of budgets.*_limit_usd (numeric(18,6)), the same as cost amounts,
+    /// so a limit of $0.0012 is stored as typed instead of being rounded to $0.00 (which blocks every AI call).</summary>
+    public const int LimitScale = 6;
+
     public async Task<BudgetInput> GetAsync(WorkspaceAccess access, Guid userId, CancellationToken ct = default)
     {
         await permissions.RequireViewAsync(access.WorkspaceId, userId, ct);
@@ -33,24 +41,47 @@ public sealed class BudgetService(MainDbFactory main, CostEventStore store, Cost
             ? new BudgetInput()
             : new BudgetInput
             {
-                MonthlyLimitUsd = b.MonthlyLimitUsd, WeeklyLimitUsd = b.WeeklyLimitUsd, DailyLimitUsd = b.DailyLimitUsd,
+                MonthlyLimitUsd = Trim(b.MonthlyLimitUsd), WeeklyLimitUsd = Trim(b.WeeklyLimitUsd), DailyLimitUsd = Trim(b.DailyLimitUsd),
                 Thresholds = string.Join(", ", b.ThresholdsPercent), WarnOnly = b.WarnOnly,
             };
     }
 
-    public async Task<CostsResult> SaveAsync(WorkspaceAccess access, Guid userId, BudgetInput input, CancellationToken ct = default)
+    /// <summary>Saves the budget. A limit below what its period has already spent blocks AI calls at once, so unless
+    /// <paramref name="belowSpendConfirmed"/> it is not saved and the result asks for a confirmation instead.</summary>
+    public async Task<CostsResult> SaveAsync(WorkspaceAccess access, Guid userId, BudgetInput input, bool belowSpendConfirmed = false,
+        CancellationToken ct = default)
     {
         if (await permissions.CheckManageAsync(access.WorkspaceId, userId, ct) is { } refusal) return CostsResult.Fail(refusal);
-        foreach (var (name, value) in new[] { ("Monthly", input.MonthlyLimitUsd), ("Weekly", input.WeeklyLimitUsd), ("Daily", input.DailyLimitUsd) })
+        var limits = new[] { (BudgetPeriod.Month, input.MonthlyLimitUsd), (BudgetPeriod.Week, input.WeeklyLimitUsd), (BudgetPeriod.Day, input.DailyLimitUsd) };
+        foreach (var (period, value) in limits)
+        {
+            var name = Capitalized(Money.PeriodAdjective(period));
             if (value is < 0 or > 10_000_000m) return CostsResult.Fail($"{name} limit must be between $0 and $10,000,000 (or empty for no limit).");
+            if (value is { } v && v != Math.Round(v, LimitScale))
+                return CostsResult.Fail($"{name} limit can have at most {LimitScale} decimal places (the smallest step is $0.000001).");
+        }
         if (!TryParseThresholds(input.Thresholds, out var thresholds, out var error)) return CostsResult.Fail(error);
 
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(access.WorkspaceId, userId), ct);
         var budget = await db.Budgets.FirstOrDefaultAsync(x => x.WorkspaceId == access.WorkspaceId, ct);
+        if (!belowSpendConfirmed)
+        {
+            var now = clock.GetUtcNow();
+            foreach (var (period, value) in limits)
+            {
+                // Only a changed limit asks: re-saving other settings next to an exceeded limit needs no new "yes".
+                if (value is not { } limit || (budget is not null && BudgetPeriods.Limit(budget, period) == limit)) continue;
+                var spent = await SpentSinceAsync(db, access.WorkspaceId, BudgetPeriods.Start(period, now), ct);
+                if (limit < spent)
+                    return CostsResult.Confirm($"This {Money.PeriodAdjective(period)} period has already spent {Money.Usd(spent)}, more than the " +
+                        $"{Money.Usd(limit)} limit: AI calls will be blocked{(input.WarnOnly ? " (warn only is on, so they will only be flagged)" : "")} until the period resets. Save anyway?");
+            }
+        }
+        var before = budget is null ? null : AuditView(budget);
         if (budget is null) db.Budgets.Add(budget = new Budget { WorkspaceId = access.WorkspaceId });
-        budget.MonthlyLimitUsd = Round(input.MonthlyLimitUsd);
-        budget.WeeklyLimitUsd = Round(input.WeeklyLimitUsd);
-        budget.DailyLimitUsd = Round(input.DailyLimitUsd);
+        budget.MonthlyLimitUsd = Trim(input.MonthlyLimitUsd);
+        budget.WeeklyLimitUsd = Trim(input.WeeklyLimitUsd);
+        budget.DailyLimitUsd = Trim(input.DailyLimitUsd);
         budget.ThresholdsPercent = thresholds;
         budget.WarnOnly = input.WarnOnly;
         budget.UpdatedByUserId = userId;
@@ -59,7 +90,7 @@ public sealed class BudgetService(MainDbFactory main, CostEventStore store, Cost
         {
             WorkspaceId = access.WorkspaceId, UserId = userId, Action = "costs.budget_changed", TargetType = "budget",
             TargetId = budget.Id.ToString(),
-            Details = System.Text.Json.JsonSerializer.Serialize(new { budget.MonthlyLimitUsd, budget.WeeklyLimitUsd, budget.DailyLimitUsd, thresholds, budget.WarnOnly }),
+            Details = System.Text.Json.JsonSerializer.Serialize(new { from = before, to = AuditView(budget) }),
         });
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
@@ -81,7 +112,23 @@ public sealed class BudgetService(MainDbFactory main, CostEventStore store, Cost
         return CostsResult.Success;
     }
 
-    private static decimal? Round(decimal? v) => v is null ? null : Math.Round(v.Value, 2);
+    /// <summary>What the audit log records of a budget, before and after a change (the admin view shows the difference).</summary>
+    private static object AuditView(Budget b) =>
+        new
+        {
+            MonthlyLimitUsd = Trim(b.MonthlyLimitUsd), WeeklyLimitUsd = Trim(b.WeeklyLimitUsd), DailyLimitUsd = Trim(b.DailyLimitUsd),
+            Thresholds = b.ThresholdsPercent, b.WarnOnly,
+        };
+
+    /// <summary>Spend of the workspace since a period's start, from the same daily rollups the dashboard's gauges read.</summary>
+    private static Task<decimal> SpentSinceAsync(MainDbContext db, Guid workspaceId, DateTimeOffset start, CancellationToken ct) =>
+        db.CostSummaries.Where(s => s.WorkspaceId == workspaceId && s.Granularity == CostGranularity.Day && s.PeriodStart >= start)
+            .SumAsync(s => s.CostUsd, ct);
+
+    /// <summary>Drops trailing zeros (numeric(18,6) reads back as 0.001200): the field shows 0.0012, as typed.</summary>
+    private static decimal? Trim(decimal? v) => v / 1.000000000000000000000000000000000m;
+
+    private static string Capitalized(string s) => char.ToUpperInvariant(s[0]) + s[1..];
 
     internal static bool TryParseThresholds(string? text, out int[] thresholds, out string error)
     {

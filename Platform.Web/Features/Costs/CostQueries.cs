@@ -114,7 +114,8 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, Cos
         var elapsed = Math.Max((now - start).TotalHours, 1);
         var total = (end - start).TotalHours;
         if (elapsed >= total) return spent;
-        return Math.Round(spent * (decimal)(total / elapsed), 2);
+        // Kept to the money scale (6 places), not cents: a workspace spending fractions of a cent must not read "$0.00".
+        return Math.Round(spent * (decimal)(total / elapsed), 6);
     }
 
     public async Task<IReadOnlyList<RecentEvent>> RecentEventsAsync(Guid workspaceId, Guid userId, CostRange range, int take, CancellationToken ct = default)

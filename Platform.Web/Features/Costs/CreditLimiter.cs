@@ -104,14 +104,14 @@ public sealed class CreditLimiter(
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             if (await r.ReadAsync(ct)) (m, s, re) = (r.GetInt32(0), r.GetInt32(1), r.GetInt32(2));
 
-        // What those credits bought: the user's requests of this period from the usage logs.
+        // What those credits bought: the user's requests of this period from the usage logs, one row per kind and
+        // model (a row per kind labelled with its latest model put every message under the last model used).
         await using var usage = new NpgsqlCommand("""
             SELECT usage_type, count(*)::int, sum(credits_consumed)::int, coalesce(sum(tokens_used), 0)::bigint,
-                   avg(request_duration_ms)::int, count(*) FILTER (WHERE NOT success)::int,
-                   (array_agg(model ORDER BY created_at DESC) FILTER (WHERE model IS NOT NULL))[1]
+                   avg(request_duration_ms)::int, count(*) FILTER (WHERE NOT success)::int, model
             FROM main.usage_logs
             WHERE workspace_id = @w AND user_id = @user AND created_at >= @start
-            GROUP BY usage_type ORDER BY usage_type
+            GROUP BY usage_type, model ORDER BY usage_type, count(*) DESC, model NULLS LAST
             """, c, tx);
         usage.Parameters.AddWithValue("w", workspaceId);
         usage.Parameters.AddWithValue("user", userId);
@@ -196,4 +196,4 @@ public sealed record CreditStatus(string Tier, string Period, int MessagesUsed, 
 }
 
 /// <summary>Requests of one type in a period: credits they consumed, tokens, mean duration, failures, latest model.</summary>
-public sealed record UsageSummary(string UsageType, int Requests, int Credits, long Tokens, int? AvgDurationMs, int Failed, string? LatestModel);
+public sealed record UsageSummary(string UsageType, int Requests, int Credits, long Tokens, int? AvgDurationMs, int Failed, string? Model);

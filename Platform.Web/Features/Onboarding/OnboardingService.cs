@@ -53,6 +53,26 @@ public sealed class OnboardingService(
         return await db.Workspaces.AnyAsync(w => w.Slug == slug && w.Id != ownWorkspaceId, ct) ? $"/w/{slug} is taken." : null;
     }
 
+    /// <summary>An address for a name that is free right now: "Acme" → acme, or acme-2, acme-3 … when taken (or
+    /// reserved). Only a suggestion: the save checks again. A name that makes no valid address is returned as is,
+    /// so the live check explains why.</summary>
+    public async Task<string> SuggestFreeSlugAsync(string name, Guid? ownWorkspaceId = null, CancellationToken ct = default)
+    {
+        var slug = WorkspaceLifecycle.SuggestSlug(name);
+        if (slug.Length == 0 || !WorkspaceLifecycle.SlugPattern().IsMatch(slug)) return slug;
+        await using var db = main.Create(DbSession.None);
+        var prefix = slug + "-";
+        var taken = (await db.Workspaces.Where(w => (w.Slug == slug || w.Slug.StartsWith(prefix)) && w.Id != ownWorkspaceId)
+            .Select(w => w.Slug).ToListAsync(ct)).ToHashSet();
+        for (var n = 1; n <= taken.Count + 2; n++) // + 2: a reserved bare slug ("admin") is skipped too
+        {
+            var suffix = n == 1 ? "" : $"-{n}";
+            var candidate = (slug.Length + suffix.Length > 48 ? slug[..(48 - suffix.Length)].TrimEnd('-') : slug) + suffix;
+            if (!taken.Contains(candidate) && WorkspaceLifecycle.SlugProblem(candidate) is null) return candidate;
+        }
+        return slug; // not reached: among these candidates one is free
+    }
+
     /// <summary>Step 1. Creates the workspace (or renames the one being set up).</summary>
     public async Task<WorkspaceResult<Guid>> SaveWorkspaceAsync(Guid? workspaceId, Guid userId, string name, string slug,
         CancellationToken ct = default)

@@ -34,6 +34,17 @@ public sealed class ChatThreads(TenantDbFactory tenants, GenerationRegistry regi
             .ToListAsync(ct);
     }
 
+    /// <summary>The user's most recently active chats (not archived or deleted), for the home page: light, no counts.</summary>
+    public async Task<IReadOnlyList<RecentChat>> RecentAsync(ChatActor actor, int take, CancellationToken ct = default)
+    {
+        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        return await db.Chats.AsNoTracking()
+            .Where(c => c.UserId == actor.UserId && c.DeletedAt == null && !c.IsArchived)
+            .OrderByDescending(c => c.UpdatedAt).Take(take)
+            .Select(c => new RecentChat(c.Id, c.Title, c.UpdatedAt))
+            .ToListAsync(ct);
+    }
+
     /// <summary>Chats whose title or messages contain the text, with a snippet of the first matching message.</summary>
     public async Task<IReadOnlyList<ChatSearchHit>> SearchAsync(ChatActor actor, string text, CancellationToken ct = default)
     {
