@@ -9,9 +9,9 @@ namespace Platform.Web.Features.Admin;
 /// (the console's own <see cref="AdminConsole"/> does the same). The page policy reads a claim in the cookie, which
 /// stays true until the cookie is re-issued; the flag in the database is the truth.
 /// </summary>
-public static class PlatformAdmins
+public sealed class PlatformAdmins(MainDbFactory main)
 {
-    public static async Task<bool> IsAdminAsync(MainDbFactory main, Guid userId, CancellationToken ct = default)
+    public async Task<bool> IsAdminAsync(Guid userId, CancellationToken ct = default)
     {
         await using var db = main.Create(DbSession.None);
         return await db.Users.AnyAsync(u => u.Id == userId && u.IsPlatformAdmin, ct);
@@ -20,16 +20,16 @@ public static class PlatformAdmins
     /// <summary>Where an admin without two-factor authentication is sent when Platform:RequireAdminTwoFactor is on.</summary>
     public const string TwoFactorSetupUrl = "/Account/Manage/TwoFactorAuthentication?reason=admin";
 
-    public static async Task<bool> HasTwoFactorAsync(MainDbFactory main, Guid userId, CancellationToken ct = default)
+    public async Task<bool> HasTwoFactorAsync(Guid userId, CancellationToken ct = default)
     {
         await using var db = main.Create(DbSession.None);
         return await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, ct);
     }
 
     /// <summary>Throws <see cref="WorkspaceAccessDeniedException"/> (message fit to show) unless the user is an admin now.</summary>
-    public static async Task RequireAsync(MainDbFactory main, Guid userId, CancellationToken ct = default)
+    public async Task RequireAsync(Guid userId, CancellationToken ct = default)
     {
-        if (!await IsAdminAsync(main, userId, ct))
+        if (!await IsAdminAsync(userId, ct))
             throw new WorkspaceAccessDeniedException("Only platform admins can see the platform's costs.");
     }
 }

@@ -12,7 +12,8 @@ namespace Platform.Web.Features.Costs;
 /// otherwise, user_day rows by user, chat_day rows for top chats); raw events are read only as lists (recent events, CSV export).
 /// Every workspace read checks "view_costs" itself (<see cref="CostPermissions"/>); the admin view is for platform admins.
 /// </summary>
-public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, CostPermissions permissions, ILogger<CostQueries> logger)
+public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, CostPermissions permissions, PlatformAdmins admins,
+    ILogger<CostQueries> logger)
 {
     public async Task<CostDashboard> WorkspaceAsync(Guid workspaceId, Guid userId, CostRange range, CancellationToken ct = default,
         string groupBy = CostGrouping.Service)
@@ -54,7 +55,7 @@ public sealed class CostQueries(MainDbFactory main, TenantDbFactory tenants, Cos
     /// <summary>Throws <see cref="WorkspaceAccessDeniedException"/> unless the caller is a platform admin in the database.</summary>
     public async Task<AdminCostOverview> AdminAsync(Guid adminUserId, CostRange range, CancellationToken ct = default)
     {
-        await PlatformAdmins.RequireAsync(main, adminUserId, ct);
+        await admins.RequireAsync(adminUserId, ct);
         await using var db = await main.OpenAsync(DbSession.ForPlatformAdmin(adminUserId), ct);
         var days = Days(db, range);
         var series = await SeriesAsync(db, range, q => q, CostGrouping.Service, ct);

@@ -29,6 +29,7 @@ public static class CostsFeature
         services.AddSingleton<IAiBudgetGuard>(sp => sp.GetRequiredService<BudgetGuard>());
         services.TryAddSingleton<Platform.Web.Features.Workspaces.WorkspacePermissions>();
         services.AddSingleton<CostPermissions>();
+        services.TryAddSingleton<Admin.PlatformAdmins>();
         services.AddSingleton<CostQueries>();
         services.AddSingleton<RollupConsistency>();
         services.AddSingleton<BudgetService>();

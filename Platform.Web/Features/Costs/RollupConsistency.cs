@@ -9,7 +9,7 @@ namespace Platform.Web.Features.Costs;
 /// maintains both in one transaction, so any mismatch is a bug worth an alert, never expected drift.
 /// Reads raw events: an operator's check (admin console, tests), not a dashboard query.
 /// </summary>
-public sealed class RollupConsistency(DataSourceRegistry sources, IOptions<DatabaseOptions> database, MainDbFactory main)
+public sealed class RollupConsistency(DataSourceRegistry sources, IOptions<DatabaseOptions> database, Admin.PlatformAdmins admins)
 {
     private const string Sql = """
         WITH raw AS (
@@ -40,7 +40,7 @@ public sealed class RollupConsistency(DataSourceRegistry sources, IOptions<Datab
     /// <remarks>Platform admins only, checked in the database (throws <see cref="Workspaces.WorkspaceAccessDeniedException"/>).</remarks>
     public async Task<IReadOnlyList<RollupMismatch>> CheckAsync(Guid adminUserId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
-        await Admin.PlatformAdmins.RequireAsync(main, adminUserId, ct);
+        await admins.RequireAsync(adminUserId, ct);
         await using var c = await sources.Get(database.Value.Main).OpenConnectionAsync(ct);
         await using var tx = await TenantSessionInterceptor.BeginAsync(c, DbSession.ForPlatformAdmin(adminUserId), ct);
         await using var cmd = new NpgsqlCommand(Sql, c, tx) { CommandTimeout = 600 };

@@ -31,6 +31,7 @@ public static class WorkspaceFeature
         services.AddSingleton<Onboarding.OnboardingService>();
         services.AddWorkerHeartbeats();
         services.AddSingleton<Admin.AdminConsole>();
+        services.TryAddSingleton<Admin.PlatformAdmins>();
         // Failed sign-ins are security events: audit them (replaces Identity's SignInManager registration).
         services.AddHttpContextAccessor();
         services.Replace(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Identity.SignInManager<Platform.Data.Main.Entities.AppUser>, Admin.AuditingSignInManager>());
