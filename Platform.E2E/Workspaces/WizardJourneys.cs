@@ -58,7 +58,8 @@ public class WizardJourneys(AppServer app, Browser browser)
             Assert.Contains("/onboarding/", page.Url);
         }
         await page.Locator("[data-testid=knowledge-sample]").ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid=knowledge-sample]")).ToBeDisabledAsync();
+        // Disabled also while it is still being added (busy): wait for the outcome, so Finish never overlaps it.
+        await Assertions.Expect(page.Locator("[data-testid=knowledge-sample]")).ToContainTextAsync("Sample guide added");
         if (screenshots)
         {
             await ShotAsync(page, "wizard-5-knowledge");
@@ -220,7 +221,8 @@ public class OwnDatabaseJourney(OwnDatabaseApp own, Browser browser)
         await page.Locator("[data-testid=ai-continue]").ClickAsync();
         await page.Locator("[data-testid=invites-continue]").ClickAsync();
         await page.Locator("[data-testid=knowledge-sample]").ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid=knowledge-sample]")).ToBeDisabledAsync();
+        // Disabled also while it is still being added (busy): wait for the outcome, so Finish never overlaps it.
+        await Assertions.Expect(page.Locator("[data-testid=knowledge-sample]")).ToContainTextAsync("Sample guide added");
         await page.Locator("[data-testid=wizard-finish]").ClickAsync();
         await page.WaitForURLAsync("**/chat");
 

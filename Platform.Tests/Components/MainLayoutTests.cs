@@ -33,6 +33,7 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
         ctx.Services.AddSingleton<WorkspacePermissions>();
         ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostPermissions>();
         ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostQueries>();
+        ctx.Services.AddSingleton<Platform.Web.Features.Admin.PlatformAdmins>();
         ctx.Services.AddLogging();
         // Theme and "hide personal info" come from the user's preferences (Chat area's store).
         ctx.Services.AddSingleton(new Platform.Web.Features.Chat.Settings.PreferencesStore(platform.Main,
