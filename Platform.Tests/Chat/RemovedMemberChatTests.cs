@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Features.Chat;
+using Platform.Web.Features.Chat.Settings;
+using Platform.Web.Features.Chat.Threads;
 using Platform.Web.Features.Workspaces;
 
 namespace Platform.Tests.Chat;
@@ -44,6 +46,13 @@ public class RemovedMemberChatTests(ChatPlatform platform) : IClassFixture<ChatP
         Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, (await conversation.StopAsync(member, answerId)).Error);
         Assert.Null(await conversation.LoadAsync(member, chatId)); // their own chat: no longer shown to them
         Assert.Equal(messages, await MessageCountAsync(member));
+
+        // The sidebar and the personalities go through the same door.
+        var threads = platform.Get<ChatThreads>();
+        Assert.Empty(await threads.ListAsync(member, new ChatListFilter()));
+        Assert.Empty(await threads.SearchAsync(member, "leave"));
+        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, (await threads.RenameAsync(member, chatId, "Mine still")).Error);
+        Assert.Empty(await platform.Get<PersonalityStore>().ListAsync(member, includeInactive: true));
     }
 
     [Fact]
