@@ -95,6 +95,8 @@ public class LibraryPermissionTests(LibraryPermissionPlatform platform) : IClass
         var denied = await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => member.ListAsync());
         Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, denied.Message);
         await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => member.SearchAsync("notes", 5));
+        Assert.Null(await member.GetAsync(notes.Id));
+        Assert.Empty((await member.FacetsAsync()).Categories);
 
         await using var db = await platform.Tenants.OpenAsync(ws);
         Assert.Equal(["Member's notes"], await db.Documents.Select(d => d.Title).ToListAsync());

@@ -18,7 +18,8 @@ public sealed class DocumentLibrary(
 
     /// <summary>Every call enters through a fresh <see cref="WorkspaceScope"/>: the membership (and that the workspace
     /// is active) is re-checked in the database on the way in, so a member removed while their tab is open is
-    /// refused on their very next action. Calls with a result refuse through it; the others (lists, views) throw
+    /// refused on their very next action. Calls with a result refuse through it; a document or the search facets read
+    /// as none; the others (the list, the embedding status, a search) throw
     /// <see cref="WorkspaceAccessDeniedException"/> (message fit to show), as the tenant store's door always did.</summary>
     private async Task<(Guid WorkspaceId, Guid? UserId)> EnterAsync(CancellationToken ct)
     {
@@ -33,10 +34,13 @@ public sealed class DocumentLibrary(
         return await queries.ListAsync(ws, user, ct);
     }
 
+    /// <summary>Null when the document does not exist — or the reader is no longer a member (the viewer says
+    /// "not found", as for any document they may not see).</summary>
     public async Task<DocumentView?> GetAsync(Guid documentId, CancellationToken ct = default)
     {
-        var (ws, user) = await EnterAsync(ct);
-        return await queries.GetAsync(ws, user, documentId, ct);
+        var scope = workspace.Scope();
+        if (await scope.RecheckAsync(ct) is not null) return null;
+        return await queries.GetAsync(scope.WorkspaceId, scope.UserId, documentId, ct);
     }
 
     public async Task<IntakeResult> AddFileAsync(string name, Stream content, long size, string? category = null,
@@ -81,10 +85,12 @@ public sealed class DocumentLibrary(
     }
 
     /// <summary>Categories and tags in use, for the search page's filters.</summary>
+    /// <summary>None for a removed member (their next search is refused with the reason).</summary>
     public async Task<(List<string> Categories, List<string> Tags)> FacetsAsync(CancellationToken ct = default)
     {
-        var (ws, user) = await EnterAsync(ct);
-        return await queries.FacetsAsync(ws, user, ct);
+        var scope = workspace.Scope();
+        if (await scope.RecheckAsync(ct) is not null) return ([], []);
+        return await queries.FacetsAsync(scope.WorkspaceId, scope.UserId, ct);
     }
 
     public async Task<string?> DeleteAsync(DocumentRow document, CancellationToken ct = default)
