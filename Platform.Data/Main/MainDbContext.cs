@@ -43,6 +43,16 @@ public class MainDbContext(DbContextOptions<MainDbContext> options)
     public DbSet<RateLimit> RateLimits => Set<RateLimit>();
     public DbSet<UsageLog> UsageLogs => Set<UsageLog>();
 
+    /// <summary>Commits the unit of work opened by <see cref="MainDbFactory.OpenAsync"/> (the main side's twin of
+    /// <c>TenantDbContext.CommitAsync</c>): writes <paramref name="audit"/> when given, saves, commits — the audit entry
+    /// lands in the same transaction as the change it describes, or neither does.</summary>
+    public async Task CommitAsync(AuditLogEntry? audit = null, CancellationToken ct = default)
+    {
+        if (audit is not null) AuditLog.Add(audit);
+        await SaveChangesAsync(ct);
+        if (Database.CurrentTransaction is { } tx) await tx.CommitAsync(ct);
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         builder.HasDefaultSchema(RowLevelSecurity.MainSchema);

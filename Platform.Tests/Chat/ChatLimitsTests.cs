@@ -92,6 +92,46 @@ public class ChatLimitsTests(ChatCostsPlatform platform) : IClassFixture<ChatCos
         Assert.Equal(3, (await platform.Get<CreditLimiter>().StatusAsync(actor.WorkspaceId, actor.UserId)).MessagesUsed);
     }
 
+    private async Task<int> MessageCreditsUsedAsync(ChatActor actor) =>
+        (await platform.Get<CreditLimiter>().StatusAsync(actor.WorkspaceId, actor.UserId)).MessagesUsed;
+
+    [Fact]
+    public async Task A_refused_question_costs_no_message_credit()
+    {
+        var actor = await platform.WorkspaceAsync(Endpoint);
+        var sent = await platform.Conversation.SendAsync(actor, null, "How many days of paid leave do we get?");
+        Assert.True(sent.Ok, sent.Error);
+        await platform.WaitForAsync(actor, sent.Value.AssistantId, m => m.Status == MessageStatus.Complete);
+        Assert.Equal(1, await MessageCreditsUsedAsync(actor));
+
+        // Each of these is refused after the chat was found: the credit must not be spent on them (it was, for a
+        // file that had left the knowledge base, before the charge moved behind every check).
+        var goneFile = await platform.Conversation.SendAsync(actor, sent.Value.ChatId, "Summarise the attached file.",
+            attachments: [new ChatAttachment(Guid.NewGuid(), "gone.pdf")]);
+        Assert.False(goneFile.Ok);
+        Assert.Contains("no longer in the knowledge base", goneFile.Error);
+        var madeUpModel = await platform.Conversation.SendAsync(actor, sent.Value.ChatId, "Answer with another model.", model: "made-up-model");
+        Assert.False(madeUpModel.Ok);
+        var notYours = await platform.Conversation.SendAsync(actor, Guid.NewGuid(), "A chat that does not exist.");
+        Assert.False(notYours.Ok);
+
+        Assert.Equal(1, await MessageCreditsUsedAsync(actor));
+    }
+
+    [Fact]
+    public async Task A_refunded_credit_is_given_back_to_the_user()
+    {
+        var actor = await platform.WorkspaceAsync(Endpoint);
+        var guard = platform.Get<IAiBudgetGuard>();
+        Assert.True((await guard.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, CreditKind.Message)).Allowed);
+        Assert.True((await guard.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, CreditKind.Message)).Allowed);
+        Assert.Equal(2, await MessageCreditsUsedAsync(actor));
+
+        await guard.RefundCreditAsync(actor.WorkspaceId, actor.UserId, CreditKind.Message);
+
+        Assert.Equal(1, await MessageCreditsUsedAsync(actor));
+    }
+
     [Fact]
     public async Task Editing_a_question_is_a_question_and_is_refused_too_once_the_credits_are_used_up()
     {

@@ -68,7 +68,8 @@ public class ThreadTests(ChatPlatform platform) : IClassFixture<ChatPlatform>
     {
         var actor = await platform.WorkspaceAsync(null);
         var (chat, answer) = await ChatAsync(actor, "How many days of paid leave do we get?");
-        var member = actor with { UserId = await platform.CreateUserAsync() };
+        // A member of the workspace (the chat re-checks the membership: a user from outside reads nothing at all).
+        var member = actor with { UserId = await platform.AddMemberAsync(actor.WorkspaceId) };
         Assert.Null(await platform.Conversation.LoadAsync(member, chat));
 
         await Threads.SetSharedAsync(actor, chat, true);

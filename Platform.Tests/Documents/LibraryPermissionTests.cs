@@ -72,4 +72,48 @@ public class LibraryPermissionTests(LibraryPermissionPlatform platform) : IClass
         var (_, librarianAnswer) = await librarian.ReembedAsync();
         Assert.DoesNotContain("permission", librarianAnswer ?? "");
     }
+
+    [Fact]
+    public async Task A_member_removed_while_their_documents_page_is_open_is_refused_on_the_very_next_call()
+    {
+        var (ws, _) = await platform.CreateWorkspaceAsync();
+        var memberId = await platform.AddMemberAsync(ws);
+        var member = await LibraryForAsync(ws, memberId);
+        var notes = await AddAsync(member, "Member's notes");
+
+        await platform.RemoveMemberAsync(ws, memberId);
+
+        // No waiting for the gate's timer: the circuit's services refuse on the next call, with a message to show.
+        var added = await member.AddTextAsync("After removal", "# After removal\n\nWritten by a former member.");
+        Assert.Equal(IntakeOutcome.Rejected, added.Outcome);
+        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, added.Message);
+        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, await member.DeleteAsync(notes));
+        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, await member.RetryAsync(notes.Id));
+        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, await member.ConsumeSearchCreditAsync());
+        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, (await member.ReembedAsync()).Error);
+        // Calls whose result has no room for a refusal throw the same message (as the tenant store's door does).
+        var denied = await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => member.ListAsync());
+        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, denied.Message);
+        await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => member.SearchAsync("notes", 5));
+        Assert.Null(await member.GetAsync(notes.Id));
+        Assert.Empty((await member.FacetsAsync()).Categories);
+
+        await using var db = await platform.Tenants.OpenAsync(ws);
+        Assert.Equal(["Member's notes"], await db.Documents.Select(d => d.Title).ToListAsync());
+    }
+
+    [Fact]
+    public async Task In_a_workspace_suspended_while_the_documents_page_is_open_nothing_more_is_added()
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var library = await LibraryForAsync(ws, owner);
+        await AddAsync(library, "Owner's handbook");
+
+        await platform.SuspendAsync(ws);
+
+        var added = await library.AddTextAsync("After suspension", "# After suspension\n\nMore text.");
+        Assert.Equal(IntakeOutcome.Rejected, added.Outcome);
+        Assert.Equal(WorkspaceDirectory.SuspendedMessage, added.Message);
+        Assert.Equal(WorkspaceDirectory.SuspendedMessage, (await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => library.ListAsync())).Message);
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -116,6 +117,24 @@ public abstract class PlatformFixture(PlatformMode mode) : IAsyncLifetime
         await db.SaveChangesAsync();
         await db.Database.CommitTransactionAsync();
         return user;
+    }
+
+    /// <summary>Takes a member out of the workspace behind the services' back, as another admin's tab would.</summary>
+    public async Task RemoveMemberAsync(Guid workspaceId, Guid userId)
+    {
+        await using var db = await Main.OpenAsync(DbSession.ForWorkspace(workspaceId));
+        var removed = await db.WorkspaceMembers.Where(m => m.UserId == userId).ExecuteDeleteAsync();
+        if (removed != 1) throw new InvalidOperationException($"Expected one membership to remove, found {removed}.");
+        await db.CommitAsync();
+    }
+
+    /// <summary>Suspends the workspace (what the admin console does), behind the services' back.</summary>
+    public async Task SuspendAsync(Guid workspaceId)
+    {
+        await using var db = await Main.OpenAsync(DbSession.ForWorkspace(workspaceId));
+        var workspace = await db.Workspaces.SingleAsync(w => w.Id == workspaceId);
+        workspace.Status = WorkspaceStatus.Suspended;
+        await db.CommitAsync();
     }
 
     public virtual async Task DisposeAsync()

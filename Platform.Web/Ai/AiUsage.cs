@@ -54,6 +54,11 @@ public interface IAiBudgetGuard
     /// user (or anonymous visitor) under their tier's limits; call once per user request, not per model call.</summary>
     Task<CreditResult> ConsumeCreditAsync(Guid workspaceId, Guid? userId, string kind, string? visitorId = null, CancellationToken ct = default) =>
         Task.FromResult(CreditResult.Unlimited);
+
+    /// <summary>Gives back a credit <see cref="ConsumeCreditAsync"/> took for a request that then could not be kept
+    /// (a compensating step: the credit and the request live in different databases). Never throws.</summary>
+    Task RefundCreditAsync(Guid workspaceId, Guid? userId, string kind, string? visitorId = null, CancellationToken ct = default) =>
+        Task.CompletedTask;
 }
 
 /// <summary>What a user request consumes credits of (tiers in appsettings Costs:Tiers).</summary>

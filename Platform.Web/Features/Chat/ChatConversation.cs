@@ -4,6 +4,7 @@ using Platform.Data.Text;
 using Platform.Data.Tenant;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Features.Chat.Engine;
+using Platform.Web.Features.Workspaces;
 using ChatEntity = Platform.Data.Tenant.Entities.Chat;
 
 namespace Platform.Web.Features.Chat;
@@ -12,15 +13,22 @@ namespace Platform.Web.Features.Chat;
 /// A conversation: send, edit (a new version of a question), regenerate, stop, switch versions, vote.
 /// What the user wrote is saved before any model is called; the answer is produced by the worker.
 /// Threads belong to their user: another member can only read a thread shared with the workspace.
+/// Every call enters through a <see cref="WorkspaceScope"/>: the membership (and an active workspace) is re-checked
+/// in the database first, so a member removed while their tab is open is refused on their very next action.
+/// A question costs a message credit only once nothing can refuse it any more, and a failed save refunds it.
 /// </summary>
-public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker worker, GenerationRegistry registry,
+public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWorker worker, GenerationRegistry registry,
     ChatModelCatalog models, Platform.Web.Ai.IAiBudgetGuard credits)
 {
     public const int MaxMessageLength = 32_000;
 
+    /// <summary>The chat as its reader sees it; null when it does not exist, is not visible to them, or they are no
+    /// longer a member of the workspace (their next action then says why).</summary>
     public async Task<ChatView?> LoadAsync(ChatActor actor, Guid chatId, CancellationToken ct = default)
     {
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var scope = Scope(actor);
+        if (await scope.RecheckAsync(ct) is not null) return null;
+        await using var db = await scope.OpenTenantAsync(ct);
         var chat = await db.Chats.AsNoTracking().SingleOrDefaultAsync(c => c.Id == chatId && c.DeletedAt == null
             && (c.UserId == actor.UserId || c.SharedWithWorkspace), ct);
         if (chat is null) return null;
@@ -55,6 +63,8 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         Guid? personalityId = null, string? model = null, CancellationToken ct = default,
         IReadOnlyList<ChatAttachment>? attachments = null)
     {
+        var scope = Scope(actor);
+        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<(Guid, Guid)>.Fail(gone);
         if (Validate(text) is { } invalid) return ChatResult<(Guid, Guid)>.Fail(invalid);
         attachments ??= [];
         if (attachments.Count > ChatAttachments.MaxPerMessage)
@@ -62,7 +72,7 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
         // Only a model of this workspace's catalog, never a name the client made up.
         if (await models.RefusalAsync(actor.WorkspaceId, model, ct) is { } notOffered) return ChatResult<(Guid, Guid)>.Fail(notOffered);
         model = await models.ValidateAsync(actor.WorkspaceId, model, ct);
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        await using var db = await scope.OpenTenantAsync(ct);
         ChatEntity? chat;
         if (chatId is null)
         {
@@ -75,75 +85,100 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
             if (chat is null) return ChatResult<(Guid, Guid)>.Fail("This chat does not exist or is not yours.");
             if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
         }
-        // One message credit per question (tiers in Costs:Tiers); refused before anything is saved, so the text
-        // stays in the composer and the refusal says when credits reset.
-        if (await MessageCreditRefusalAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
         // Only documents of this workspace (RLS) can be attached: an id from elsewhere is simply not found.
         var attachedIds = attachments.Select(a => a.DocumentId).Distinct().ToList();
         var found = await db.Documents.Where(d => attachedIds.Contains(d.Id)).Select(d => d.Id).ToListAsync(ct);
         if (found.Count != attachedIds.Count) return ChatResult<(Guid, Guid)>.Fail("An attached file is no longer in the knowledge base. Attach it again.");
+        // One message credit per question (tiers in Costs:Tiers), charged last: everything that can refuse the
+        // question has been asked, so a refused question costs nothing. Refused before anything is saved, so the
+        // text stays in the composer and the refusal says when credits reset.
+        if (await ChargeMessageCreditAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
         var question = new Message { ChatId = chat.Id, ParentId = chat.ActiveLeafId, Role = "user", Content = text.Trim(),
             Attachments = ChatAttachment.Serialize(attachments.DistinctBy(a => a.DocumentId).ToList()) };
         db.Messages.Add(question);
         var hub = Begin(db, actor, chat, question.Id);
-        await db.CommitAsync(ct);
+        await CommitChargedAsync(db, actor, charged: true, ct);
         return Started(chat, hub);
     }
 
     /// <summary>Edits a question: a new version next to the old one (kept and switchable), answered afresh.</summary>
     public async Task<ChatResult<(Guid ChatId, Guid AssistantId)>> EditAsync(ChatActor actor, Guid userMessageId, string text, CancellationToken ct = default)
     {
+        var scope = Scope(actor);
+        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<(Guid, Guid)>.Fail(gone);
         if (Validate(text) is { } invalid) return ChatResult<(Guid, Guid)>.Fail(invalid);
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        await using var db = await scope.OpenTenantAsync(ct);
         var original = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == userMessageId && m.Role == "user", ct);
         var chat = original is null ? null : await OwnChatAsync(db, actor, original.ChatId, ct);
         if (original is null || chat is null) return ChatResult<(Guid, Guid)>.Fail("This message does not exist or is not yours.");
         if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
-        // An edited question is a new question: it costs a credit like a sent one (else editing would ask for free).
-        if (await MessageCreditRefusalAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
+        // An edited question is a new question: it costs a credit like a sent one (else editing would ask for free),
+        // charged after everything that can refuse it.
+        if (await ChargeMessageCreditAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
         // An edited question keeps the files of the original.
         var edited = new Message { ChatId = chat.Id, ParentId = original.ParentId, Role = "user", Content = text.Trim(),
             Attachments = original.Attachments };
         db.Messages.Add(edited);
         var hub = Begin(db, actor, chat, edited.Id);
-        await db.CommitAsync(ct);
+        await CommitChargedAsync(db, actor, charged: true, ct);
         return Started(chat, hub);
     }
 
     /// <summary>A new answer to the same question, next to the previous ones (also the "retry" of a failed one).</summary>
     public async Task<ChatResult<(Guid ChatId, Guid AssistantId)>> RegenerateAsync(ChatActor actor, Guid assistantMessageId, CancellationToken ct = default)
     {
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var scope = Scope(actor);
+        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<(Guid, Guid)>.Fail(gone);
+        await using var db = await scope.OpenTenantAsync(ct);
         var answer = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == assistantMessageId && m.Role == "assistant", ct);
         var chat = answer is null ? null : await OwnChatAsync(db, actor, answer.ChatId, ct);
         if (answer?.ParentId is null || chat is null) return ChatResult<(Guid, Guid)>.Fail("This answer does not exist or is not yours.");
         if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
         // Another answer to a question that was answered is another question's worth of AI: it costs a credit.
         // Retrying an answer that failed or was cut off by the server is free: the user got nothing for the first.
-        if (answer.Status is not (MessageStatus.Failed or MessageStatus.Interrupted))
-        {
-            if (await MessageCreditRefusalAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
-        }
+        var charged = answer.Status is not (MessageStatus.Failed or MessageStatus.Interrupted);
+        if (charged && await ChargeMessageCreditAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
         var hub = Begin(db, actor, chat, answer.ParentId.Value);
-        await db.CommitAsync(ct);
+        await CommitChargedAsync(db, actor, charged, ct);
         return Started(chat, hub);
     }
 
     /// <summary>Consumes one message credit (tier limits in Costs:Tiers); null when allowed, else the refusal to show,
-    /// which says when the credits reset.</summary>
-    private async Task<string?> MessageCreditRefusalAsync(ChatActor actor, CancellationToken ct)
+    /// which says when the credits reset. Call it after every check that can refuse the question (a refused
+    /// question must cost nothing), and save with <see cref="CommitChargedAsync"/>.</summary>
+    private async Task<string?> ChargeMessageCreditAsync(ChatActor actor, CancellationToken ct)
     {
         var credit = await credits.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, Platform.Web.Ai.CreditKind.Message, ct: ct);
         return credit.Allowed ? null : credit.Refusal ?? "No message credits left for this period.";
     }
 
+    /// <summary>Saves a charged question. The credit lives in the main database and the question in the tenant
+    /// store, so one transaction cannot hold both: when the save fails (or is cancelled), a compensating refund
+    /// gives the credit back before the failure goes on.</summary>
+    private async Task CommitChargedAsync(TenantDbContext db, ChatActor actor, bool charged, CancellationToken ct)
+    {
+        try
+        {
+            await db.CommitAsync(ct);
+        }
+        catch (Exception) when (charged)
+        {
+            await credits.RefundCreditAsync(actor.WorkspaceId, actor.UserId, Platform.Web.Ai.CreditKind.Message, ct: CancellationToken.None);
+            throw;
+        }
+    }
+
+    private WorkspaceScope Scope(ChatActor actor) => workspaces.MemberScope(actor.WorkspaceId, actor.UserId);
+
     /// <summary>Chooses the model of a chat (null = the personality's or the workspace's default); the next answer uses it.
     /// Only models the workspace has configured can be chosen.</summary>
     public async Task<ChatResult<string?>> SetModelAsync(ChatActor actor, Guid chatId, string? model, CancellationToken ct = default)
     {
+        var scope = Scope(actor);
+        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<string?>.Fail(gone);
         var chosen = await models.ValidateAsync(actor.WorkspaceId, model, ct);
         if (!string.IsNullOrWhiteSpace(model) && chosen is null) return ChatResult<string?>.Fail(ChatModelCatalog.NotConfigured(model));
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        await using var db = await scope.OpenTenantAsync(ct);
         var chat = await OwnChatAsync(db, actor, chatId, ct);
         if (chat is null) return ChatResult<string?>.Fail("This chat does not exist or is not yours.");
         chat.Model = chosen;
@@ -155,6 +190,8 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
     /// <summary>Stops a generation; the text so far is kept (status cancelled).</summary>
     public async Task<ChatResult<bool>> StopAsync(ChatActor actor, Guid assistantMessageId, CancellationToken ct = default)
     {
+        var scope = Scope(actor);
+        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<bool>.Fail(gone);
         if (registry.Find(actor.WorkspaceId, assistantMessageId) is { } hub)
         {
             if (hub.UserId != actor.UserId) return ChatResult<bool>.Fail("Only the author of the chat can stop this answer.");
@@ -162,7 +199,7 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
             return ChatResult<bool>.Success(true);
         }
         // Not running here (another instance, or orphaned): settle it in the database so the chat is usable again.
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        await using var db = await scope.OpenTenantAsync(ct);
         var message = await db.Messages.SingleOrDefaultAsync(m => m.Id == assistantMessageId, ct);
         var chat = message is null ? null : await OwnChatAsync(db, actor, message.ChatId, ct);
         if (message is null || chat is null) return ChatResult<bool>.Fail("This answer does not exist or is not yours.");
@@ -180,7 +217,9 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
     /// <summary>Shows another version of a message: the branch continues with that version's latest descendants.</summary>
     public async Task<ChatResult<bool>> SwitchVersionAsync(ChatActor actor, Guid messageId, CancellationToken ct = default)
     {
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var scope = Scope(actor);
+        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<bool>.Fail(gone);
+        await using var db = await scope.OpenTenantAsync(ct);
         var message = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == messageId, ct);
         var chat = message is null ? null : await OwnChatAsync(db, actor, message.ChatId, ct);
         if (message is null || chat is null) return ChatResult<bool>.Fail("This message does not exist or is not yours.");
@@ -194,9 +233,11 @@ public sealed class ChatConversation(TenantDbFactory tenants, GenerationWorker w
     /// <summary>Up (+1) or down (-1) with an optional reason; 0 removes the vote.</summary>
     public async Task<ChatResult<bool>> VoteAsync(ChatActor actor, Guid assistantMessageId, short value, string? reason, CancellationToken ct = default)
     {
+        var scope = Scope(actor);
+        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<bool>.Fail(gone);
         if (value is not (-1 or 0 or 1)) return ChatResult<bool>.Fail("A vote is up or down.");
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim()[..Math.Min(1000, reason.Trim().Length)];
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        await using var db = await scope.OpenTenantAsync(ct);
         var message = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == assistantMessageId && m.Role == "assistant", ct);
         var visible = message is not null && await db.Chats.AnyAsync(c => c.Id == message.ChatId
             && (c.UserId == actor.UserId || c.SharedWithWorkspace), ct);

@@ -62,6 +62,19 @@ public sealed class BudgetGuard(
         }
     }
 
+    public async Task RefundCreditAsync(Guid workspaceId, Guid? userId, string kind, string? visitorId = null, CancellationToken ct = default)
+    {
+        try
+        {
+            await credits.RefundAsync(workspaceId, userId, kind, visitorId, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            // The failure being compensated is already on its way to the caller; a lost refund costs one credit.
+            logger.LogError(e, "Credit refund failed for workspace {Workspace}", workspaceId);
+        }
+    }
+
     public async Task<BudgetReservation> ReserveAsync(Guid workspaceId, Guid? userId, string service, decimal maxCostUsd, CancellationToken ct = default)
     {
         if (maxCostUsd < 0) throw new ArgumentOutOfRangeException(nameof(maxCostUsd), "A maximum cost cannot be negative.");

@@ -38,6 +38,12 @@ public sealed class CreditLimiter(
         RETURNING {column}
         """;
 
+    private static string GiveBack(string column) => $"""
+        UPDATE main.rate_limits SET {column} = greatest({column} - 1, 0), updated_at = now()
+        WHERE workspace_id = @w AND user_id IS NOT DISTINCT FROM @user AND visitor_id IS NOT DISTINCT FROM @visitor
+          AND period_start = @start
+        """;
+
     public async Task<string> TierOfAsync(Guid workspaceId, Guid? userId, CancellationToken ct = default)
     {
         if (userId is null) return "anonymous";
@@ -82,6 +88,34 @@ public sealed class CreditLimiter(
         return refusal is null
             ? new CreditResult(true, null, limit is null ? null : limit - used, resets)
             : new CreditResult(false, refusal, 0, resets);
+    }
+
+    /// <summary>Gives back one credit a request consumed but did not use (its save failed after the charge): the
+    /// user's own count and, for messages, the workspace's shared pool. A period that rolled over in between has
+    /// nothing to give back to (the new period starts from zero anyway).</summary>
+    public async Task RefundAsync(Guid workspaceId, Guid? userId, string kind, string? visitorId, CancellationToken ct = default)
+    {
+        if (!Columns.TryGetValue(kind, out var column)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "message, search or research");
+        var tierName = await TierOfAsync(workspaceId, userId, ct);
+        var tier = Tier(tierName);
+        var start = BudgetPeriods.Start(tier.Period, clock.GetUtcNow());
+        if (userId is null && visitorId is null) visitorId = "anonymous";
+
+        await using var c = await sources.Get(database.Value.Main).OpenConnectionAsync(ct);
+        await using var tx = await TenantSessionInterceptor.BeginAsync(c, DbSession.ForWorkspace(workspaceId, userId), ct);
+        await GiveBackAsync(c, tx, column, workspaceId, userId, userId is null ? visitorId : null, start, ct);
+        if (kind == CreditKind.Message && tier.WorkspaceMessageCredits is not null)
+            await GiveBackAsync(c, tx, column, workspaceId, null, null, start, ct);
+        await tx.CommitAsync(ct);
+        logger.LogInformation("Refunded one {Kind} credit in workspace {Workspace}", kind, workspaceId);
+    }
+
+    private static async Task GiveBackAsync(NpgsqlConnection c, NpgsqlTransaction tx, string column, Guid workspaceId, Guid? userId,
+        string? visitorId, DateTimeOffset start, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(GiveBack(column), c, tx);
+        AddSubject(cmd, workspaceId, userId, visitorId, start);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Used so far in the current period (for "usage vs credits").</summary>

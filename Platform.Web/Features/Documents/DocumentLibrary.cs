@@ -16,67 +16,88 @@ public sealed class DocumentLibrary(
 {
     public long MaxFileBytes => intake.MaxFileBytes;
 
-    private (Guid WorkspaceId, Guid? UserId) Scope() => (workspace.WorkspaceId, workspace.UserId);
-
-    public Task<List<DocumentRow>> ListAsync(CancellationToken ct = default)
+    /// <summary>Every call enters through a fresh <see cref="WorkspaceScope"/>: the membership (and that the workspace
+    /// is active) is re-checked in the database on the way in, so a member removed while their tab is open is
+    /// refused on their very next action. Calls with a result refuse through it; a document or the search facets read
+    /// as none; the others (the list, the embedding status, a search) throw
+    /// <see cref="WorkspaceAccessDeniedException"/> (message fit to show), as the tenant store's door always did.</summary>
+    private async Task<(Guid WorkspaceId, Guid? UserId)> EnterAsync(CancellationToken ct)
     {
-        var (ws, user) = Scope();
-        return queries.ListAsync(ws, user, ct);
+        var scope = workspace.Scope();
+        await scope.RequireAsync(ct);
+        return (scope.WorkspaceId, scope.UserId);
     }
 
-    public Task<DocumentView?> GetAsync(Guid documentId, CancellationToken ct = default)
+    public async Task<List<DocumentRow>> ListAsync(CancellationToken ct = default)
     {
-        var (ws, user) = Scope();
-        return queries.GetAsync(ws, user, documentId, ct);
+        var (ws, user) = await EnterAsync(ct);
+        return await queries.ListAsync(ws, user, ct);
     }
 
-    public Task<IntakeResult> AddFileAsync(string name, Stream content, long size, string? category = null,
+    /// <summary>Null when the document does not exist — or the reader is no longer a member (the viewer says
+    /// "not found", as for any document they may not see).</summary>
+    public async Task<DocumentView?> GetAsync(Guid documentId, CancellationToken ct = default)
+    {
+        var scope = workspace.Scope();
+        if (await scope.RecheckAsync(ct) is not null) return null;
+        return await queries.GetAsync(scope.WorkspaceId, scope.UserId, documentId, ct);
+    }
+
+    public async Task<IntakeResult> AddFileAsync(string name, Stream content, long size, string? category = null,
         IReadOnlyList<string>? tags = null, CancellationToken ct = default)
     {
-        var (ws, user) = Scope();
-        return intake.AddFileAsync(ws, user, name, content, size, category, tags, ct);
+        var scope = workspace.Scope();
+        if (await scope.RecheckAsync(ct) is { } refusal) return new IntakeResult(name, IntakeOutcome.Rejected, refusal);
+        return await intake.AddFileAsync(scope.WorkspaceId, scope.UserId, name, content, size, category, tags, ct);
     }
 
-    public Task<IntakeResult> AddTextAsync(string title, string text, string? category = null,
+    public async Task<IntakeResult> AddTextAsync(string title, string text, string? category = null,
         IReadOnlyList<string>? tags = null, CancellationToken ct = default)
     {
-        var (ws, user) = Scope();
-        return intake.AddTextAsync(ws, user, title, text, category, tags, ct);
+        var scope = workspace.Scope();
+        if (await scope.RecheckAsync(ct) is { } refusal) return new IntakeResult(title, IntakeOutcome.Rejected, refusal);
+        return await intake.AddTextAsync(scope.WorkspaceId, scope.UserId, title, text, category, tags, ct);
     }
 
-    public Task<EmbeddingFreshnessStatus> EmbeddingStatusAsync(CancellationToken ct = default)
+    public async Task<EmbeddingFreshnessStatus> EmbeddingStatusAsync(CancellationToken ct = default)
     {
-        var (ws, user) = Scope();
-        return freshness.StatusAsync(ws, user, ct);
+        var (ws, user) = await EnterAsync(ct);
+        return await freshness.StatusAsync(ws, user, ct);
     }
 
-    /// <summary>Whether the user manages the knowledge base (the pages show its actions only to them).</summary>
+    /// <summary>Whether the user manages the knowledge base (the pages show its actions only to them).
+    /// Permissions are read fresh, and a suspended workspace grants nothing (<see cref="WorkspaceGrant.Has"/>).</summary>
     public async Task<bool> CanManageAsync(CancellationToken ct = default)
     {
-        var (ws, user) = Scope();
-        return user is { } id && await permissions.HasAsync(ws, id, WorkspacePermission.ManageDocuments, ct);
+        var scope = workspace.Scope();
+        return scope.UserId is { } id && await permissions.HasAsync(scope.WorkspaceId, id, WorkspacePermission.ManageDocuments, ct);
     }
 
     /// <summary>Re-embedding the whole knowledge base spends the workspace's AI budget: it takes manage_documents.</summary>
     public async Task<(int Queued, string? Error)> ReembedAsync(CancellationToken ct = default)
     {
-        var (ws, user) = Scope();
+        var scope = workspace.Scope();
+        if (await scope.RecheckAsync(ct) is { } refusal) return (0, refusal);
         if (!await CanManageAsync(ct))
             return (0, "Re-embedding the knowledge base takes the \"manage documents\" permission (owners and admins have it).");
-        var queued = await freshness.QueueAsync(ws, user, ct);
+        var queued = await freshness.QueueAsync(scope.WorkspaceId, scope.UserId, ct);
         return (queued, queued == 0 ? "Nothing to re-embed: every ready passage already uses the current model." : null);
     }
 
     /// <summary>Categories and tags in use, for the search page's filters.</summary>
-    public Task<(List<string> Categories, List<string> Tags)> FacetsAsync(CancellationToken ct = default)
+    /// <summary>None for a removed member (their next search is refused with the reason).</summary>
+    public async Task<(List<string> Categories, List<string> Tags)> FacetsAsync(CancellationToken ct = default)
     {
-        var (ws, user) = Scope();
-        return queries.FacetsAsync(ws, user, ct);
+        var scope = workspace.Scope();
+        if (await scope.RecheckAsync(ct) is not null) return ([], []);
+        return await queries.FacetsAsync(scope.WorkspaceId, scope.UserId, ct);
     }
 
     public async Task<string?> DeleteAsync(DocumentRow document, CancellationToken ct = default)
     {
-        var (ws, user) = Scope();
+        var scope = workspace.Scope();
+        if (await scope.RecheckAsync(ct) is { } refusal) return refusal;
+        var (ws, user) = (scope.WorkspaceId, scope.UserId);
         if (!await CanManageAsync(ct))
         {
             // Members may delete what they uploaded themselves.
@@ -88,22 +109,25 @@ public sealed class DocumentLibrary(
 
     public async Task<string?> RetryAsync(Guid documentId, CancellationToken ct = default)
     {
-        var (ws, user) = Scope();
-        return await queries.RetryAsync(ws, user, documentId, ct) ? null : "Only failed documents can be retried.";
+        var scope = workspace.Scope();
+        if (await scope.RecheckAsync(ct) is { } refusal) return refusal;
+        return await queries.RetryAsync(scope.WorkspaceId, scope.UserId, documentId, ct) ? null : "Only failed documents can be retried.";
     }
 
     /// <summary>One search credit for a person's search (tier limits in Costs:Tiers); null when allowed, else the
-    /// refusal to show, which says when the credits reset. Chat's own retrieval is covered by its message credit.</summary>
+    /// refusal to show, which says when the credits reset. Chat's own retrieval is covered by its message credit.
+    /// A removed member (or a suspended workspace) is refused before any credit is spent.</summary>
     public async Task<string?> ConsumeSearchCreditAsync(CancellationToken ct = default)
     {
-        var (ws, user) = Scope();
-        var credit = await credits.ConsumeCreditAsync(ws, user, CreditKind.Search, ct: ct);
+        var scope = workspace.Scope();
+        if (await scope.RecheckAsync(ct) is { } refusal) return refusal;
+        var credit = await credits.ConsumeCreditAsync(scope.WorkspaceId, scope.UserId, CreditKind.Search, ct: ct);
         return credit.Allowed ? null : credit.Refusal ?? "No search credits left for this period.";
     }
 
-    public Task<IReadOnlyList<KnowledgePassage>> SearchAsync(string query, int k, KnowledgeFilters? filters = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<KnowledgePassage>> SearchAsync(string query, int k, KnowledgeFilters? filters = null, CancellationToken ct = default)
     {
-        var (ws, user) = Scope();
-        return search.SearchAsync(ws, user, query, k, filters, ct);
+        var (ws, user) = await EnterAsync(ct);
+        return await search.SearchAsync(ws, user, query, k, filters, ct);
     }
 }

@@ -18,6 +18,7 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
     public static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(20);
 
     private string? _slug;
+    private Guid? _entered;
     private DateTimeOffset _checkedAt;
 
     public WorkspaceAccess? Access { get; private set; }
@@ -39,9 +40,13 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
 
     private async Task<WorkspaceAccess?> LoadAsync(string slug, CancellationToken ct)
     {
+        var sameSlug = string.Equals(_slug, slug, StringComparison.OrdinalIgnoreCase);
         _slug = slug;
         var userId = await GetUserIdAsync();
         var access = userId is null ? null : await directory.FindAsync(userId.Value, slug, ct);
+        // A recheck that lost the access keeps the workspace for Scope(): its services then refuse with a message.
+        if (access is not null) _entered = access.WorkspaceId;
+        else if (!sameSlug) _entered = null;
         _checkedAt = clock.GetUtcNow();
         if (access != Access)
         {
@@ -69,6 +74,13 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
             var a => a,
         };
     }
+
+    /// <summary>The way into the entered workspace for one service call: its units of work re-check, in the
+    /// database, that the user is still a member and the workspace active (see <see cref="WorkspaceScope"/>).
+    /// Take a new one per call; throws <see cref="InvalidOperationException"/> when no workspace was entered.</summary>
+    public WorkspaceScope Scope() => _entered is { } workspaceId && UserId is { } userId
+        ? directory.MemberScope(workspaceId, userId)
+        : throw new InvalidOperationException("No workspace has been entered.");
 
     public async Task<Guid?> GetUserIdAsync()
     {

@@ -1,18 +1,13 @@
-using Platform.Data.Tenancy;
 using Platform.Data.Tenant;
 
 namespace Platform.Web.Features.Workspaces;
 
 /// <summary>The circuit's way into its workspace's application data: short-lived, workspace-bound contexts.</summary>
-public sealed class TenantDb(CurrentWorkspace workspace, TenantDbFactory factory)
+public sealed class TenantDb(CurrentWorkspace workspace)
 {
     /// <summary>A unit of work in the current workspace (transaction begun, tenant set). Dispose it;
-    /// call <see cref="TenantDbContext.CommitAsync"/> to keep writes. Membership is re-checked first when the
-    /// last check is older than <see cref="CurrentWorkspace.RecheckEvery"/>: a removed member's open tab
-    /// gets <see cref="WorkspaceAccessDeniedException"/> instead of data.</summary>
-    public async Task<TenantDbContext> OpenAsync(CancellationToken ct = default)
-    {
-        var access = await workspace.RequireAccessAsync(ct);
-        return await factory.OpenAsync(access.WorkspaceId, workspace.UserId, ct);
-    }
+    /// call <see cref="TenantDbContext.CommitAsync"/> to keep writes. Goes through <see cref="WorkspaceScope"/>, so
+    /// the membership is re-checked first: a removed member's open tab gets
+    /// <see cref="WorkspaceAccessDeniedException"/> instead of data.</summary>
+    public Task<TenantDbContext> OpenAsync(CancellationToken ct = default) => workspace.Scope().OpenTenantAsync(ct);
 }

@@ -8,8 +8,40 @@ namespace Platform.Web.Features.Workspaces;
 public sealed record WorkspaceAccess(Guid WorkspaceId, string Name, string Slug, string Role, WorkspaceStatus Status);
 
 /// <summary>Finds a user's workspaces through their memberships — the only way into a workspace.</summary>
-public sealed class WorkspaceDirectory(MainDbFactory main)
+public sealed class WorkspaceDirectory(MainDbFactory main, TenantDbFactory tenants, TimeProvider? time = null)
 {
+    private readonly TimeProvider clock = time ?? TimeProvider.System;
+
+    public const string NoLongerMemberMessage = "You are no longer a member of this workspace.";
+    public const string SuspendedMessage = "This workspace is suspended.";
+
+    /// <summary>A member's way into the workspace for one service call; every unit of work it opens re-checks the
+    /// membership first (see <see cref="WorkspaceScope"/>), so a caller-supplied pair of ids grants nothing by itself.</summary>
+    public WorkspaceScope MemberScope(Guid workspaceId, Guid userId) =>
+        new(this, main, tenants, clock, workspaceId, userId, isSystem: false);
+
+    /// <summary>A background worker's way into the workspace (no user, no membership check). Only workers that
+    /// carry on work a member started may use it.</summary>
+    public WorkspaceScope SystemScope(Guid workspaceId) =>
+        new(this, main, tenants, clock, workspaceId, userId: null, isSystem: true);
+
+    /// <summary>Null when the user is a member of the workspace and it is active; else the refusal to show.
+    /// One query on unique indexes: cheap enough to ask on the way into every service call.</summary>
+    public async Task<string?> RefusalAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
+    {
+        await using var db = await main.OpenAsync(DbSession.ForUser(userId), ct);
+        var status = await (from m in db.WorkspaceMembers
+                            join w in db.Workspaces on m.WorkspaceId equals w.Id
+                            where m.UserId == userId && m.WorkspaceId == workspaceId
+                            select (WorkspaceStatus?)w.Status).FirstOrDefaultAsync(ct);
+        return status switch
+        {
+            WorkspaceStatus.Active => null,
+            WorkspaceStatus.Suspended => SuspendedMessage,
+            _ => NoLongerMemberMessage, // not a member (removed), or the workspace is being deleted
+        };
+    }
+
     public async Task<IReadOnlyList<WorkspaceAccess>> ForUserAsync(Guid userId, CancellationToken ct = default)
     {
         await using var db = await main.OpenAsync(DbSession.ForUser(userId), ct);

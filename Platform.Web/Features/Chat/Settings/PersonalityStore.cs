@@ -30,15 +30,20 @@ public sealed class PersonalityInput
     };
 }
 
-/// <summary>A workspace's AI personalities. Every member can pick an active one; owners and admins manage them.</summary>
-public sealed class PersonalityStore(TenantDbFactory tenants, WorkspaceDirectory directory, ChatModelCatalog models)
+/// <summary>A workspace's AI personalities. Every member can pick an active one; owners and admins manage them.
+/// Every call enters through a <see cref="WorkspaceScope"/>: a removed member lists none.</summary>
+public sealed class PersonalityStore(WorkspaceDirectory directory, ChatModelCatalog models)
 {
     public async Task<IReadOnlyList<AiPersonality>> ListAsync(ChatActor actor, bool includeInactive = false, CancellationToken ct = default)
     {
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var scope = Scope(actor);
+        if (await scope.RecheckAsync(ct) is not null) return [];
+        await using var db = await scope.OpenTenantAsync(ct);
         return await db.AiPersonalities.AsNoTracking().Where(p => includeInactive || p.IsActive)
             .OrderByDescending(p => p.IsDefault).ThenBy(p => p.Name).ToListAsync(ct);
     }
+
+    private WorkspaceScope Scope(ChatActor actor) => directory.MemberScope(actor.WorkspaceId, actor.UserId);
 
     public async Task<bool> CanManageAsync(ChatActor actor, CancellationToken ct = default)
     {
@@ -53,7 +58,7 @@ public sealed class PersonalityStore(TenantDbFactory tenants, WorkspaceDirectory
         // A personality may only name a model of this workspace's catalog (checked again when it answers).
         if (await models.RefusalAsync(actor.WorkspaceId, input.Model, ct) is { } notOffered) return ChatResult<Guid>.Fail(notOffered);
 
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        await using var db = await Scope(actor).OpenTenantAsync(ct);
         var name = input.Name.Trim();
         if (await db.AiPersonalities.AnyAsync(p => p.Name == name && p.Id != input.Id, ct))
             return ChatResult<Guid>.Fail($"A personality named “{name}” already exists.");
@@ -87,7 +92,7 @@ public sealed class PersonalityStore(TenantDbFactory tenants, WorkspaceDirectory
     public async Task<ChatResult<string>> DeleteAsync(ChatActor actor, Guid id, CancellationToken ct = default)
     {
         if (!await CanManageAsync(actor, ct)) return ChatResult<string>.Fail("Only workspace owners and admins can manage personalities.");
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        await using var db = await Scope(actor).OpenTenantAsync(ct);
         var row = await db.AiPersonalities.SingleOrDefaultAsync(p => p.Id == id, ct);
         if (row is null) return ChatResult<string>.Fail("This personality no longer exists.");
         string outcome;

@@ -4,17 +4,22 @@ using Platform.Data.Tenancy;
 using Platform.Data.Tenant;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Features.Chat.Engine;
+using Platform.Web.Features.Workspaces;
 using ChatEntity = Platform.Data.Tenant.Entities.Chat;
 
 namespace Platform.Web.Features.Chat.Threads;
 
-/// <summary>The sidebar's threads: list, rename, pin, archive, soft delete and restore, share, search.</summary>
-public sealed class ChatThreads(TenantDbFactory tenants, GenerationRegistry registry, IOptions<ChatEngineOptions> options)
+/// <summary>The sidebar's threads: list, rename, pin, archive, soft delete and restore, share, search.
+/// Every call enters through a <see cref="WorkspaceScope"/> (membership and an active workspace re-checked): a removed
+/// member's sidebar lists nothing and their changes are refused with the scope's message.</summary>
+public sealed class ChatThreads(WorkspaceDirectory workspaces, GenerationRegistry registry, IOptions<ChatEngineOptions> options)
 {
     public async Task<IReadOnlyList<ChatSummary>> ListAsync(ChatActor actor, ChatListFilter filter, CancellationToken ct = default)
     {
         var restorableSince = DateTimeOffset.UtcNow - options.Value.RestorableFor;
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var scope = workspaces.MemberScope(actor.WorkspaceId, actor.UserId);
+        if (await scope.RecheckAsync(ct) is not null) return [];
+        await using var db = await scope.OpenTenantAsync(ct);
         var query = db.Chats.AsNoTracking().Where(c => c.UserId == actor.UserId);
         query = filter.Deleted
             ? query.Where(c => c.DeletedAt != null && c.DeletedAt > restorableSince)
@@ -50,7 +55,9 @@ public sealed class ChatThreads(TenantDbFactory tenants, GenerationRegistry regi
     {
         if (string.IsNullOrWhiteSpace(text)) return [];
         var pattern = Like(text);
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var scope = workspaces.MemberScope(actor.WorkspaceId, actor.UserId);
+        if (await scope.RecheckAsync(ct) is not null) return [];
+        await using var db = await scope.OpenTenantAsync(ct);
         // ILIKE, not full-text: @@ is not leakproof, so under RLS its index would not be used anyway, and a
         // user's own chats are a small set.
         var hits = await db.Chats.AsNoTracking().Where(c => c.UserId == actor.UserId && c.DeletedAt == null)
@@ -93,7 +100,9 @@ public sealed class ChatThreads(TenantDbFactory tenants, GenerationRegistry regi
     private async Task<ChatResult<bool>> UpdateAsync(ChatActor actor, Guid chatId, Action<ChatEntity> change,
         CancellationToken ct, bool includeDeleted = false)
     {
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var scope = workspaces.MemberScope(actor.WorkspaceId, actor.UserId);
+        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<bool>.Fail(gone);
+        await using var db = await scope.OpenTenantAsync(ct);
         var chat = await db.Chats.SingleOrDefaultAsync(c => c.Id == chatId && c.UserId == actor.UserId
             && (includeDeleted ? c.DeletedAt != null : c.DeletedAt == null), ct);
         if (chat is null) return ChatResult<bool>.Fail("This chat does not exist or is not yours.");
