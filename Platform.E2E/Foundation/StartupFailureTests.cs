@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Platform.E2E.Infrastructure;
+using Platform.Tests.Infrastructure;
 
 namespace Platform.E2E.Foundation;
 

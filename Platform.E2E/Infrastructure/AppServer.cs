@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Npgsql;
+using Platform.Tests.Infrastructure;
 
 namespace Platform.E2E.Infrastructure;
 

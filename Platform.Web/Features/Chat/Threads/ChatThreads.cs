@@ -42,7 +42,9 @@ public sealed class ChatThreads(WorkspaceDirectory workspaces, GenerationRegistr
     /// <summary>The user's most recently active chats (not archived or deleted), for the home page: light, no counts.</summary>
     public async Task<IReadOnlyList<RecentChat>> RecentAsync(ChatActor actor, int take, CancellationToken ct = default)
     {
-        await using var db = await tenants.OpenAsync(actor.WorkspaceId, actor.UserId, ct);
+        var scope = workspaces.MemberScope(actor.WorkspaceId, actor.UserId);
+        if (await scope.RecheckAsync(ct) is not null) return [];
+        await using var db = await scope.OpenTenantAsync(ct);
         return await db.Chats.AsNoTracking()
             .Where(c => c.UserId == actor.UserId && c.DeletedAt == null && !c.IsArchived)
             .OrderByDescending(c => c.UpdatedAt).Take(take)
