@@ -23,6 +23,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>Recipient address (case-insensitive) → the reply the server gives it at RCPT TO.</summary>
     public ConcurrentDictionary<string, (int Code, string Text)> Refusals { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>When set, the reply to every MAIL FROM (a server that refuses our sender, e.g. until configured).</summary>
+    public (int Code, string Text)? SenderRefusal { get; set; }
+
     private SmtpServer.SmtpServer? _server;
     private CancellationTokenSource? _stop;
     private Task? _running;
@@ -82,6 +85,13 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     private sealed class Filter(TestSmtpServer owner) : MailboxFilter
     {
+        public override Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
+        {
+            if (owner.SenderRefusal is { } refusal)
+                throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)refusal.Code, refusal.Text));
+            return Task.FromResult(true);
+        }
+
         public override Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
         {
             if (owner.Refusals.TryGetValue(to.AsAddress(), out var refusal))

@@ -144,6 +144,31 @@ public class MailDeliveryTests(MailDeliveryPlatform platform) : IClassFixture<Ma
     }
 
     [Fact]
+    public async Task A_server_refusing_our_sender_address_is_a_configuration_problem_and_mail_waits_for_it()
+    {
+        await using var smtp = new TestSmtpServer().Start();
+        smtp.SenderRefusal = (553, "5.7.1 Sender address rejected: not owned by user");
+        var to = NewAddress("sender-refused");
+        var id = await platform.MailAsync(to);
+        var clock = new TestClock();
+        var delivery = platform.Delivery(MailDeliveryPlatform.Options(smtp.Port, maxAttempts: 1), clock);
+
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            await delivery.DeliverDueAsync();
+            var row = await platform.RowAsync(id);
+            Assert.Equal((OutboxEmailStatus.Queued, attempt), (row.Status, row.Attempts));
+            Assert.StartsWith("553 5.7.1 Sender address rejected", row.FailureReason);
+            clock.Advance(delivery.Backoff(attempt));
+        }
+
+        smtp.SenderRefusal = null; // the operator fixed Mail:Smtp:FromAddress / the server
+        await delivery.DeliverDueAsync();
+        Assert.Equal(OutboxEmailStatus.Sent, (await platform.RowAsync(id)).Status);
+        Assert.Single(smtp.To(to));
+    }
+
+    [Fact]
     public async Task Two_instances_sending_at_once_deliver_each_mail_exactly_once()
     {
         await using var smtp = new TestSmtpServer().Start();

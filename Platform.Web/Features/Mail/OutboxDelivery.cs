@@ -77,8 +77,11 @@ public sealed class OutboxDelivery(MainDbFactory main, IOptions<MailOptions> opt
             }
             catch (SmtpCommandException e)
             {
+                // A 5xx about this mail (its recipient or its content) is permanent; one about our sender address
+                // (e.g. 530 authentication required) is the server's configuration, which an operator fixes: wait.
                 var code = (int)e.StatusCode;
-                await RecordFailureAsync(mail, $"{code} {e.Message}", permanent: code >= 500, ct);
+                await RecordFailureAsync(mail, $"{code} {e.Message}",
+                    permanent: code >= 500 && e.ErrorCode != SmtpErrorCode.SenderNotAccepted, ct);
             }
             catch (Exception e) when (e is SmtpProtocolException or IOException or SocketException or ServiceNotConnectedException
                                           or OperationCanceledException && !ct.IsCancellationRequested)
