@@ -190,6 +190,33 @@ public class MailDeliveryTests(MailDeliveryPlatform platform) : IClassFixture<Ma
     }
 
     [Fact]
+    public async Task A_mail_another_instance_is_claiming_is_skipped_not_waited_for_or_taken()
+    {
+        await using var smtp = new TestSmtpServer().Start();
+        var (busyTo, freeTo) = (NewAddress("locked"), NewAddress("free"));
+        var busy = await platform.MailAsync(busyTo);
+        var free = await platform.MailAsync(freeTo);
+        var delivery = platform.Delivery(MailDeliveryPlatform.Options(smtp.Port), new TestClock());
+
+        // Another instance's claim in flight: its transaction holds the row lock.
+        await using (var other = await platform.Main.OpenAsync(DbSession.None))
+        {
+            await other.Database.ExecuteSqlInterpolatedAsync($"SELECT id FROM main.email_outbox WHERE id = {busy} FOR UPDATE");
+            var round = delivery.DeliverDueAsync();
+            // A claim that waited for the lock would never finish while it is held: fail instead of hanging.
+            Assert.Same(round, await Task.WhenAny(round, Task.Delay(TimeSpan.FromSeconds(60))));
+            await round;
+            Assert.Equal(0, (await platform.RowAsync(busy)).Attempts);
+            Assert.Equal(OutboxEmailStatus.Sent, (await platform.RowAsync(free)).Status);
+        }
+
+        await delivery.DeliverDueAsync();
+        Assert.Equal(OutboxEmailStatus.Sent, (await platform.RowAsync(busy)).Status);
+        Assert.Single(smtp.To(busyTo));
+        Assert.Single(smtp.To(freeTo));
+    }
+
+    [Fact]
     public async Task Sent_mail_is_purged_PurgeAfter_after_it_went_out_and_mail_waiting_for_the_server_is_kept()
     {
         var sentLongAgo = await platform.MailAsync(NewAddress("sent-old"));
