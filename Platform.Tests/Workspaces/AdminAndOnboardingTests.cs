@@ -1,4 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Platform.Data.Main.Entities;
+using Platform.Web.Features.Costs;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Admin;
 using Platform.Web.Features.Onboarding;
@@ -24,6 +28,35 @@ public class AdminAndOnboardingTests(WorkspacesLocalPlatform platform) : IClassF
         var notAdmin = await platform.CreateUserAsync();
         await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => Console.WorkspacesAsync(notAdmin, null));
         await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => Console.SetLockedAsync(notAdmin, notAdmin, true));
+    }
+
+    [Fact]
+    public async Task A_platform_admin_sets_the_plan_which_members_see_and_the_credit_tier_follows_at_once()
+    {
+        var admin = await CreateAdminAsync();
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var lifecycle = platform.Get<WorkspaceLifecycle>();
+        var credits = new CreditLimiter(platform.Get<DataSourceRegistry>(), platform.Get<IOptions<DatabaseOptions>>(),
+            Options.Create(new CostsOptions()), TimeProvider.System, NullLogger<CreditLimiter>.Instance);
+        Assert.Equal(WorkspacePlan.Free, await lifecycle.PlanAsync(ws, owner));
+        Assert.Equal("free", await credits.TierOfAsync(ws, owner));
+
+        Assert.True((await Console.SetPlanAsync(admin, ws, WorkspacePlan.Pro)).Ok);
+        Assert.Equal(WorkspacePlan.Pro, await lifecycle.PlanAsync(ws, owner));
+        Assert.Equal("pro", await credits.TierOfAsync(ws, owner));
+        Assert.True((await Console.SetPlanAsync(admin, ws, WorkspacePlan.Enterprise)).Ok);
+        Assert.Equal("pro", await credits.TierOfAsync(ws, owner));
+        Assert.True((await Console.SetPlanAsync(admin, ws, WorkspacePlan.Free)).Ok);
+        Assert.Equal("free", await credits.TierOfAsync(ws, owner));
+
+        var (rows, total) = await Console.AuditAsync(admin, new AuditFilter(Workspace: ws.ToString(), Action: "admin.workspace_plan_changed"), 0, 10);
+        Assert.Equal(3, total);
+        Assert.Contains(rows, r => r.Details.Contains("Enterprise") && r.Details.Contains("Pro")); // from Pro to Enterprise
+
+        // Only platform admins; not members, not even the owner. A stranger does not learn the plan.
+        await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => Console.SetPlanAsync(owner, ws, WorkspacePlan.Enterprise));
+        Assert.Null(await lifecycle.PlanAsync(ws, await platform.CreateUserAsync()));
+        Assert.False((await Console.SetPlanAsync(admin, Guid.NewGuid(), WorkspacePlan.Pro)).Ok);
     }
 
     [Fact]

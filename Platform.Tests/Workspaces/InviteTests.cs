@@ -49,6 +49,18 @@ public class InviteTests(WorkspacesLocalPlatform platform) : IClassFixture<Works
         Assert.Contains("already been used", again.Error);
     }
 
+    [Theory]
+    [InlineData("also@bad")]
+    [InlineData("two@at@example.com")]
+    [InlineData("Name <name@example.com>")]
+    public async Task An_invite_to_something_that_is_not_an_address_is_refused(string email)
+    {
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var created = await Invites.CreateAsync(ws, owner, email, BuiltInRoles.Member);
+        Assert.False(created.Ok);
+        Assert.Contains("is not an email address", created.Error);
+    }
+
     [Fact]
     public async Task An_expired_invite_is_refused()
     {

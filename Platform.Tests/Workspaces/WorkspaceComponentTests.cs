@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Bunit;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -194,6 +195,22 @@ public class WorkspaceComponentTests : BunitContext, IClassFixture<WorkspacesLoc
         var admin = grant with { Role = BuiltInRoles.Admin };
         var asAdmin = Render<GeneralSettings>(p => p.Add(x => x.Grant, admin));
         Assert.Empty(asAdmin.FindAll("[data-testid=delete-workspace]"));
+    }
+
+    [Fact]
+    public async Task General_settings_show_the_plan_the_workspace_is_on()
+    {
+        var (ws, owner) = await _platform.CreateWorkspaceAsync();
+        var slug = (await _platform.Get<WorkspaceDirectory>().ForUserAsync(owner)).Single().Slug;
+        await using (var db = _platform.Main.Create(Platform.Data.Tenancy.DbSession.None))
+            await db.Workspaces.Where(w => w.Id == ws).ExecuteUpdateAsync(s => s.SetProperty(w => w.Plan, Platform.Data.Main.Entities.WorkspacePlan.Enterprise));
+        var circuit = new CurrentWorkspace(new SignedIn(owner), _platform.Get<WorkspaceDirectory>(), TimeProvider.System);
+        await circuit.EnterAsync(slug);
+        Services.AddSingleton(circuit);
+        var grant = (await _platform.Get<WorkspacePermissions>().GetAsync(ws, owner))!;
+
+        var general = Render<GeneralSettings>(p => p.Add(x => x.Grant, grant));
+        general.WaitForAssertion(() => Assert.Equal("Enterprise", general.Find("[data-testid=general-plan]").TextContent));
     }
 
     // MudBlazor's services are async-disposable only: dispose the bUnit context asynchronously.

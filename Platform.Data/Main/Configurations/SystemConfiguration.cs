@@ -27,6 +27,12 @@ public class OutboxEmailConfiguration : IEntityTypeConfiguration<OutboxEmail>
     {
         b.ToTable("email_outbox");
         b.HasIndex(e => new { e.To, e.CreatedAt });
+        // Stored as lower-case text: the delivery worker's claim query names the values in SQL.
+        b.Property(e => e.Status).HasConversion(v => v.ToString().ToLowerInvariant(),
+            v => Enum.Parse<OutboxEmailStatus>(v, true)).HasMaxLength(16);
+        b.Property(e => e.FailureReason).HasMaxLength(500);
+        // The delivery worker's "what is due" query.
+        b.HasIndex(e => new { e.Status, e.NextAttemptAt });
     }
 }
 

@@ -6,10 +6,10 @@ using Platform.Data.Tenancy;
 namespace Platform.Web.Features.Account;
 
 /// <summary>
-/// Identity's mail goes into main.email_outbox. With no mail server configured that outbox is the mail system:
-/// in Development, /dev/outbox shows each visitor their own mail (Features/Mail/OutboxViewer). A delivery worker can
-/// send from the same table (SentAt); OutboxPurge deletes rows after Mail:PurgeAfter. Links in the bodies are built
-/// by the callers from Platform:PublicUrl (PublicLinks).
+/// Identity's mail goes into main.email_outbox; Features/Mail/OutboxDelivery sends it over SMTP (Mail:Smtp) as
+/// plain text + sanitized HTML. With no mail server configured that outbox is the mail system: in Development,
+/// /dev/outbox shows each visitor their own mail (Features/Mail/OutboxViewer). OutboxPurge deletes rows after
+/// Mail:PurgeAfter. Links in the bodies are built by the callers from Platform:PublicUrl (PublicLinks).
 /// </summary>
 public sealed class OutboxEmailSender(MainDbFactory main) : IEmailSender<AppUser>
 {

@@ -75,6 +75,24 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
         return WorkspaceResult.Success;
     }
 
+    /// <summary>Sets the workspace's plan. Its credit tier follows at once: CreditLimiter reads the plan on every
+    /// request (Free → the free tier, Pro/Enterprise → the pro tier).</summary>
+    public async Task<WorkspaceResult> SetPlanAsync(Guid adminId, Guid workspaceId, WorkspacePlan plan, CancellationToken ct = default)
+    {
+        if (!Enum.IsDefined(plan)) return WorkspaceResult.Fail("Unknown plan.");
+        await using var db = await OpenAsync(adminId, ct);
+        var before = await db.Workspaces.Where(w => w.Id == workspaceId && w.Status != WorkspaceStatus.Deleting)
+            .Select(w => (WorkspacePlan?)w.Plan).SingleOrDefaultAsync(ct);
+        if (before is null) return WorkspaceResult.Fail("That workspace does not exist (or is being deleted).");
+        if (before == plan) return WorkspaceResult.Success;
+        await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s.SetProperty(w => w.Plan, plan), ct);
+        AuditTrail.Add(db, workspaceId, adminId, "admin.workspace_plan_changed", "workspace", workspaceId,
+            new { from = before.ToString(), to = plan.ToString() });
+        await db.SaveChangesAsync(ct);
+        await db.Database.CommitTransactionAsync(ct);
+        return WorkspaceResult.Success;
+    }
+
     /// <summary>"Open as admin": a read-only look at the workspace's system data, recorded in its audit log.</summary>
     public async Task<WorkspaceResult<AdminWorkspaceDetails>> OpenWorkspaceAsync(Guid adminId, Guid workspaceId, CancellationToken ct = default)
     {

@@ -9,7 +9,9 @@ namespace Platform.Web.Features.Mail;
 public sealed record OutboxVisitor(Guid? UserId, OutboxProof.Proof? Proof, string? IpAddress);
 
 /// <param name="HtmlBody">Null when the visitor may see that the mail exists but not read it.</param>
-public sealed record OutboxMail(Guid Id, string To, string Subject, DateTimeOffset CreatedAt, string? HtmlBody);
+/// <param name="Delivery">"queued", "sent", or "failed: 550 …" (the SMTP server's answer); queued mail that was refused
+/// carries the reason too.</param>
+public sealed record OutboxMail(Guid Id, string To, string Subject, DateTimeOffset CreatedAt, string? HtmlBody, string Delivery = "queued");
 
 /// <summary>
 /// The development outbox holds live secrets (password-reset and confirmation links, invites), so nobody reads mail
@@ -51,7 +53,7 @@ public sealed class OutboxViewer(MainDbFactory main)
                 .Select(u => u.NormalizedEmail!).ToListAsync(ct)).ToHashSet()
             : [];
         var mails = rows.Select(m => new OutboxMail(m.Id, m.To, m.Subject, m.CreatedAt,
-            otherAdmins.Contains(m.To.ToUpperInvariant()) ? null : m.HtmlBody)).ToList();
+            otherAdmins.Contains(m.To.ToUpperInvariant()) ? null : m.HtmlBody, DeliveryOf(m))).ToList();
 
         await AuditTrail.AddPlatformEventAsync(db, visitor.UserId, "mail.outbox_viewed", "outbox", null, new
         {
@@ -60,4 +62,8 @@ public sealed class OutboxViewer(MainDbFactory main)
         }, visitor.IpAddress, ct);
         return mails;
     }
+
+    private static string DeliveryOf(Platform.Data.Main.Entities.OutboxEmail m) => m.Status.ToString().ToLowerInvariant() +
+        (m.FailureReason is { } reason && m.Status != Platform.Data.Main.Entities.OutboxEmailStatus.Sent
+            ? $" (attempt {m.Attempts}: {reason})" : "");
 }

@@ -29,6 +29,14 @@ public sealed partial class WorkspaceLifecycle(
         return slug.Length > 48 ? slug[..48].TrimEnd('-') : slug;
     }
 
+    /// <summary>The workspace's plan (set by platform admins), for its members; null for anyone else.</summary>
+    public async Task<WorkspacePlan?> PlanAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
+    {
+        if (await permissions.GetAsync(workspaceId, userId, ct) is null) return null;
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
+        return await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => (WorkspacePlan?)w.Plan).SingleOrDefaultAsync(ct);
+    }
+
     public async Task<WorkspaceResult> RenameAsync(Guid workspaceId, Guid actorId, string name, string slug, CancellationToken ct = default)
     {
         name = name.Trim();

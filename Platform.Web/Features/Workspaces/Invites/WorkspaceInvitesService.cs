@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Account;
+using Platform.Web.Features.Mail;
 using Platform.Web.Hosting;
 
 namespace Platform.Web.Features.Workspaces;
@@ -36,7 +37,7 @@ public sealed class WorkspaceInvitesService(
         TimeSpan? validFor = null, CancellationToken ct = default)
     {
         email = email.Trim();
-        if (!System.Net.Mail.MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
+        if (!EmailAddresses.IsValid(email))
             return WorkspaceResult<CreatedInvite>.Fail($"'{email}' is not an email address.");
         if (!BuiltInRoles.All.Contains(role)) return WorkspaceResult<CreatedInvite>.Fail($"Unknown role '{role}'.");
         var actor = await permissions.GetAsync(workspaceId, actorId, ct);
