@@ -57,6 +57,18 @@ public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWo
             chat.UserId == actor.UserId, chat.SharedWithWorkspace, views);
     }
 
+    /// <summary>First questions to offer on an empty chat: one about each of the workspace's newest ready documents.
+    /// Empty when there are none, or the reader is no longer a member.</summary>
+    public async Task<IReadOnlyList<string>> StarterQuestionsAsync(ChatActor actor, int take = 3, CancellationToken ct = default)
+    {
+        var scope = Scope(actor);
+        if (await scope.RecheckAsync(ct) is not null) return [];
+        await using var db = await scope.OpenTenantAsync(ct);
+        var titles = await db.Documents.AsNoTracking().Where(d => d.Status == DocumentStatus.Ready)
+            .OrderByDescending(d => d.CreatedAt).Select(d => d.Title).Take(take).ToListAsync(ct);
+        return titles.Select(title => $"What are the key points of “{title}”?").ToList();
+    }
+
     /// <summary>Sends a question (creating the chat when <paramref name="chatId"/> is null) and starts the answer.
     /// Returns the chat id and the assistant message id.</summary>
     public async Task<ChatResult<(Guid ChatId, Guid AssistantId)>> SendAsync(ChatActor actor, Guid? chatId, string text,
