@@ -35,13 +35,8 @@ public sealed record HealthRow(string Component, bool Healthy, string Detail);
 /// audit entry for each change and for opening a workspace as admin.
 /// </summary>
 public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources, IOptions<DatabaseOptions> options,
-    TenantConnectionResolver resolver, WorkerHeartbeats workers, WorkspaceDataPlacement placement)
+    TenantConnectionResolver resolver, WorkerHeartbeats workers, WorkspaceDataPlacement placement, PlatformAdmins admins)
 {
-    public async Task<bool> IsAdminAsync(Guid userId, CancellationToken ct = default)
-    {
-        await using var db = main.Create(DbSession.None);
-        return await db.Users.AnyAsync(u => u.Id == userId && u.IsPlatformAdmin, ct);
-    }
 
     public async Task<IReadOnlyList<AdminWorkspaceRow>> WorkspacesAsync(Guid adminId, string? search, CancellationToken ct = default)
     {
@@ -232,7 +227,7 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
     /// <summary>Admin-scoped unit of work, after checking in the database that the caller is a platform admin.</summary>
     private async Task<MainDbContext> OpenAsync(Guid adminId, CancellationToken ct)
     {
-        if (!await IsAdminAsync(adminId, ct)) throw new WorkspaceAccessDeniedException("Only platform admins can use the admin console.");
+        if (!await admins.IsAdminAsync(adminId, ct)) throw new WorkspaceAccessDeniedException("Only platform admins can use the admin console.");
         return await main.OpenAsync(DbSession.ForPlatformAdmin(adminId), ct);
     }
 

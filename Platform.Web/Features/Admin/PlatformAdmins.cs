@@ -5,8 +5,8 @@ using Platform.Web.Features.Workspaces;
 namespace Platform.Web.Features.Admin;
 
 /// <summary>
-/// "Is this user a platform admin?" asked of the database, for every admin-only service outside the console
-/// (the console's own <see cref="AdminConsole"/> does the same). The page policy reads a claim in the cookie, which
+/// "Is this user a platform admin?" asked of the database, for every admin-only service: the cost views
+/// and the admin console (<see cref="AdminConsole"/>). The page policy reads a claim in the cookie, which
 /// stays true until the cookie is re-issued; the flag in the database is the truth.
 /// </summary>
 public sealed class PlatformAdmins(MainDbFactory main)
