@@ -32,18 +32,17 @@ public class WorkspaceSwitchingTests(HostedPlatform platform) : IClassFixture<Ho
         services.AddSingleton(platform.Main).AddSingleton(platform.Tenants)
             .AddSingleton(platform.Services.GetRequiredService<WorkspaceDirectory>())
             .AddScoped<AuthenticationStateProvider>(_ => new SignedIn(user))
-            .AddScoped<CurrentWorkspace>().AddScoped<TenantDb>();
+            .AddScoped<CurrentWorkspace>();
         await using var root = services.BuildServiceProvider();
         await using var circuit = root.CreateAsyncScope();
         var current = circuit.ServiceProvider.GetRequiredService<CurrentWorkspace>();
-        var tenant = circuit.ServiceProvider.GetRequiredService<TenantDb>();
 
         Assert.NotNull(await current.EnterAsync(a.Slug));
-        await using (var db = await tenant.OpenAsync())
+        await using (var db = await current.Scope().OpenTenantAsync())
             Assert.Equal(1, await db.Chats.CountAsync());
 
         Assert.NotNull(await current.EnterAsync(b.Slug));
-        await using (var db = await tenant.OpenAsync())
+        await using (var db = await current.Scope().OpenTenantAsync())
         {
             Assert.Equal(0, await db.Chats.CountAsync());
             Assert.Equal(b.Id, db.WorkspaceId);
@@ -51,6 +50,6 @@ public class WorkspaceSwitchingTests(HostedPlatform platform) : IClassFixture<Ho
 
         var foreignSlug = (await platform.Services.GetRequiredService<WorkspaceDirectory>().ForUserAsync(foreignOwner)).Single().Slug;
         Assert.Null(await current.EnterAsync(foreignSlug));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => tenant.OpenAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => current.Scope().OpenTenantAsync());
     }
 }

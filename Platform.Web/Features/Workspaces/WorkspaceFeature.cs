@@ -36,7 +36,6 @@ public static class WorkspaceFeature
         services.AddHttpContextAccessor();
         services.Replace(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Identity.SignInManager<Platform.Data.Main.Entities.AppUser>, Admin.AuditingSignInManager>());
         services.AddScoped<CurrentWorkspace>();
-        services.AddScoped<TenantDb>();
         return services;
     }
 }
