@@ -62,15 +62,15 @@ public class LibraryPermissionTests(LibraryPermissionPlatform platform) : IClass
         Assert.True(await librarian.CanManageAsync());
         Assert.True(await ownerLibrary.CanManageAsync());
 
-        Assert.Contains("manage documents", await member.DeleteAsync(ownersDoc));
-        Assert.Null(await member.DeleteAsync(membersDoc));
-        Assert.Null(await librarian.DeleteAsync(ownersDoc)); // a custom role granting manage_documents is enough
+        var refusedDelete = await member.DeleteAsync(ownersDoc);
+        Assert.Contains("manage documents", refusedDelete.Error);
+        Assert.Equal(FailureKind.Forbidden, refusedDelete.Failure!.Kind);
+        Assert.True((await member.DeleteAsync(membersDoc)).Ok);
+        Assert.True((await librarian.DeleteAsync(ownersDoc)).Ok); // a custom role granting manage_documents is enough
         Assert.Empty(await ownerLibrary.ListAsync());
 
-        var (_, refusal) = await member.ReembedAsync();
-        Assert.Contains("manage documents", refusal);
-        var (_, librarianAnswer) = await librarian.ReembedAsync();
-        Assert.DoesNotContain("permission", librarianAnswer ?? "");
+        Assert.Contains("manage documents", (await member.ReembedAsync()).Error);
+        Assert.DoesNotContain("permission", (await librarian.ReembedAsync()).Error ?? "");
     }
 
     [Fact]
@@ -87,9 +87,9 @@ public class LibraryPermissionTests(LibraryPermissionPlatform platform) : IClass
         var added = await member.AddTextAsync("After removal", "# After removal\n\nWritten by a former member.");
         Assert.Equal(IntakeOutcome.Rejected, added.Outcome);
         Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, added.Message);
-        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, await member.DeleteAsync(notes));
-        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, await member.RetryAsync(notes.Id));
-        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, await member.ConsumeSearchCreditAsync());
+        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, (await member.DeleteAsync(notes)).Error);
+        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, (await member.RetryAsync(notes.Id)).Error);
+        Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, (await member.ConsumeSearchCreditAsync()).Error);
         Assert.Equal(WorkspaceDirectory.NoLongerMemberMessage, (await member.ReembedAsync()).Error);
         // Calls whose result has no room for a refusal throw the same message (as the tenant store's door does).
         var denied = await Assert.ThrowsAsync<WorkspaceAccessDeniedException>(() => member.ListAsync());

@@ -67,13 +67,13 @@ public class AiKeysTests(WorkspacesLocalPlatform platform) : IClassFixture<Works
         server.ChatCompletion = _ => OpenAiReply.Answer("pong");
         var (ws, owner) = await platform.CreateWorkspaceAsync();
         var ok = await Keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = server.BaseUrl, ApiKey = Secret, ChatModel = "m", EmbeddingModel = "e" });
-        Assert.Null(ok);
+        Assert.True(ok.Ok, ok.Error);
         Assert.Contains("/v1/chat/completions", server.Requests.Select(r => r.Path));
         Assert.Contains("/v1/embeddings", server.Requests.Select(r => r.Path));
 
-        var rejected = await Keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = server.BaseUrl, ApiKey = "sk-wrong", ChatModel = "m" });
+        var rejected = (await Keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = server.BaseUrl, ApiKey = "sk-wrong", ChatModel = "m" })).Error;
         Assert.Contains("rejected the API key", rejected);
-        var unreachable = await Keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = $"http://127.0.0.1:{SecondPostgresCluster.FreePort()}/v1", ChatModel = "m" });
+        var unreachable = (await Keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = $"http://127.0.0.1:{SecondPostgresCluster.FreePort()}/v1", ChatModel = "m" })).Error;
         Assert.Contains("could not reach", unreachable);
     }
 
@@ -85,7 +85,7 @@ public class AiKeysTests(WorkspacesLocalPlatform platform) : IClassFixture<Works
         var (ws, _) = await platform.CreateWorkspaceAsync();
         var member = await platform.CreateUserAsync();
         await platform.AddMemberAsync(ws, member, BuiltInRoles.Member);
-        var refused = await Keys.TestInputAsync(ws, member, new ProviderKeyInput { BaseUrl = server.BaseUrl, ChatModel = "m" });
+        var refused = (await Keys.TestInputAsync(ws, member, new ProviderKeyInput { BaseUrl = server.BaseUrl, ChatModel = "m" })).Error;
         Assert.Contains("permission", refused);
         Assert.Empty(server.Requests);
     }
@@ -113,7 +113,7 @@ public class AiKeysTests(WorkspacesLocalPlatform platform) : IClassFixture<Works
             catch (Exception) { } // stopped
         });
         var (ws, owner) = await platform.CreateWorkspaceAsync();
-        var result = await Keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = $"http://localhost:{port}/v1", ChatModel = "m" });
+        var result = (await Keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = $"http://localhost:{port}/v1", ChatModel = "m" })).Error;
         redirector.Stop();
         Assert.Contains("redirect, which is not followed", result);
         Assert.Empty(server.Requests);
@@ -126,7 +126,7 @@ public class AiKeysTests(WorkspacesLocalPlatform platform) : IClassFixture<Works
         server.ApiKey = Secret;
         var (ws, owner) = await platform.CreateWorkspaceAsync();
         // A 401 from the server carries OpenAI's JSON body; the test says only what the person needs.
-        var rejected = await Keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = server.BaseUrl, ApiKey = "sk-wrong", ChatModel = "m" });
+        var rejected = (await Keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = server.BaseUrl, ApiKey = "sk-wrong", ChatModel = "m" })).Error;
         Assert.Equal("Chat model 'm': the endpoint rejected the API key.", rejected);
     }
 }
@@ -145,7 +145,7 @@ public class AiKeysStrictTests(WorkspacesStrictPlatform platform) : IClassFixtur
         var localhostUrl = server.BaseUrl.Replace("127.0.0.1", "localhost");
         foreach (var url in new[] { server.BaseUrl, localhostUrl })
             Assert.Equal($"Chat model 'm': {WorkspaceAiHttp.Refused}",
-                await keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = url, ChatModel = "m" }));
+                (await keys.TestInputAsync(ws, owner, new ProviderKeyInput { BaseUrl = url, ChatModel = "m" })).Error);
         Assert.Equal(WorkspaceAiHttp.Refused, (await keys.AddAsync(ws, owner, new ProviderKeyInput { BaseUrl = server.BaseUrl, ChatModel = "m" })).Error);
 
         // A stored one (saved before today's rules) is refused when used: the SDK client goes through the guard.

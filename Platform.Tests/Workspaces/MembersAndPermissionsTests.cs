@@ -150,6 +150,6 @@ public class MembersAndPermissionsTests(WorkspacesLocalPlatform platform) : ICla
             await db.Database.CommitTransactionAsync();
         }
         Assert.False(await Permissions.HasAsync(ws, owner, WorkspacePermission.UseChat));
-        Assert.Equal("This workspace is suspended.", await Permissions.CheckAsync(ws, owner, WorkspacePermission.UseChat));
+        Assert.Equal(Failure.Forbidden("This workspace is suspended."), await Permissions.CheckAsync(ws, owner, WorkspacePermission.UseChat));
     }
 }

@@ -81,7 +81,7 @@ public class GitSourceRulesTests(GitImportPlatform platform) : IClassFixture<Git
 
         var refused = await platform.Sources.AddAsync(ws, member, new GitSourceRequest(repo.Path));
         Assert.Contains("don't have permission", refused.Error);
-        var sourceId = (await platform.Sources.AddAsync(ws, editor, new GitSourceRequest(repo.Path))).SourceId!.Value;
+        var sourceId = (await platform.Sources.AddAsync(ws, editor, new GitSourceRequest(repo.Path))).Value;
         await platform.Syncer.DrainAsync(ws, CancellationToken.None);
 
         Assert.Single(await platform.Sources.ListAsync(ws, member));          // members see sources and history
@@ -99,7 +99,7 @@ public class GitSourceRulesTests(GitImportPlatform platform) : IClassFixture<Git
         var (b, ownerB) = await platform.CreateWorkspaceAsync();
         var repo = platform.NewRepo().Write("a.md", "# A\n\nThe secret of workspace A: cobalt finch.");
         repo.Commit();
-        var sourceId = (await platform.Sources.AddAsync(a, ownerA, new GitSourceRequest(repo.Path))).SourceId!.Value;
+        var sourceId = (await platform.Sources.AddAsync(a, ownerA, new GitSourceRequest(repo.Path))).Value;
 
         Assert.Equal(0, await platform.Syncer.DrainAsync(b, CancellationToken.None));
         Assert.Equal(1, await platform.Syncer.DrainAsync(a, CancellationToken.None));

@@ -35,7 +35,7 @@ public class GitSyncTests(GitImportPlatform platform) : IClassFixture<GitImportP
 
         var added = await platform.Sources.AddAsync(ws, owner, new GitSourceRequest(repo.Path));
         Assert.Null(added.Error);
-        var sourceId = added.SourceId!.Value;
+        var sourceId = added.Value;
         Assert.Equal(GitSourceStatus.Queued, (await SourceAsync(ws, owner, sourceId)).Status);
 
         Assert.Equal(1, await platform.Syncer.DrainAsync(ws, CancellationToken.None));
@@ -109,7 +109,7 @@ public class GitSyncTests(GitImportPlatform platform) : IClassFixture<GitImportP
         Assert.Null(added.Error);
         await platform.Syncer.DrainAsync(ws, CancellationToken.None);
 
-        var run = (await platform.Sources.HistoryAsync(ws, owner, added.SourceId!.Value)).Single();
+        var run = (await platform.Sources.HistoryAsync(ws, owner, added.Value)).Single();
         Assert.Equal(GitSyncRunStatus.Succeeded, run.Status);
         Assert.Equal(1, run.Added);
         Assert.Equal(4, run.Rejected);
@@ -117,7 +117,7 @@ public class GitSyncTests(GitImportPlatform platform) : IClassFixture<GitImportP
         Assert.Contains(run.Rejections, r => r.StartsWith("junk.md: binary"));
         Assert.Contains(run.Rejections, r => r.StartsWith("latin1.md: not UTF-8"));
         Assert.Contains(run.Rejections, r => r.StartsWith("link.md: symbolic links"));
-        Assert.Equal(["good.md"], (await DocumentsAsync(ws, added.SourceId.Value)).Select(d => d.SourcePath));
+        Assert.Equal(["good.md"], (await DocumentsAsync(ws, added.Value)).Select(d => d.SourcePath));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public class GitSyncTests(GitImportPlatform platform) : IClassFixture<GitImportP
         repo.Commit();
         var added = await platform.Sources.AddAsync(ws, owner, new GitSourceRequest(repo.Path, "main", "/docs/"));
         Assert.Null(added.Error);
-        var sourceId = added.SourceId!.Value;
+        var sourceId = added.Value;
         await platform.Syncer.DrainAsync(ws, CancellationToken.None);
         Assert.Equal(["docs/a.md"], (await DocumentsAsync(ws, sourceId)).Select(d => d.SourcePath));
 
@@ -155,7 +155,7 @@ public class GitSyncTests(GitImportPlatform platform) : IClassFixture<GitImportP
         repo.Git("branch", "release");
         var added = await platform.Sources.AddAsync(ws, owner, new GitSourceRequest(repo.Path, "release"));
         Assert.Null(added.Error);
-        var sourceId = added.SourceId!.Value;
+        var sourceId = added.Value;
         await platform.Syncer.DrainAsync(ws, CancellationToken.None);
         await platform.Processor.DrainAsync(ws, CancellationToken.None);
         var before = await DocumentsAsync(ws, sourceId);
@@ -178,7 +178,7 @@ public class GitSyncTests(GitImportPlatform platform) : IClassFixture<GitImportP
         var (ws, owner) = await platform.CreateWorkspaceAsync();
         var repo = platform.NewRepo().Write("a.md", "# A\n\ntext");
         repo.Commit();
-        var sourceId = (await platform.Sources.AddAsync(ws, owner, new GitSourceRequest(repo.Path))).SourceId!.Value;
+        var sourceId = (await platform.Sources.AddAsync(ws, owner, new GitSourceRequest(repo.Path))).Value;
         await using (var db = await platform.Tenants.OpenAsync(ws))
         {
             // What a crash mid-sync leaves: the source syncing under a live lease, its run still "running".
@@ -213,8 +213,8 @@ public class GitSyncTests(GitImportPlatform platform) : IClassFixture<GitImportP
         one.Commit();
         var two = platform.NewRepo().Write("b.md", "# B\n\ntwo");
         two.Commit();
-        var first = (await platform.Sources.AddAsync(ws, owner, new GitSourceRequest(one.Path))).SourceId!.Value;
-        var second = (await platform.Sources.AddAsync(ws, owner, new GitSourceRequest(two.Path))).SourceId!.Value;
+        var first = (await platform.Sources.AddAsync(ws, owner, new GitSourceRequest(one.Path))).Value;
+        var second = (await platform.Sources.AddAsync(ws, owner, new GitSourceRequest(two.Path))).Value;
         Assert.Equal(2, await platform.Syncer.DrainAsync(ws, CancellationToken.None));
 
         Assert.Null((await platform.Sources.RemoveAsync(ws, owner, first, deleteDocuments: true)).Error);

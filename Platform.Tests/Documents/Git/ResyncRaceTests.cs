@@ -84,7 +84,7 @@ public class ResyncRaceTests(GatedEmbeddingPlatform platform) : IClassFixture<Ga
         var (ws, owner) = await platform.CreateWorkspaceAsync();
         var repo = TestRepo.Create(platform.Root).Write("a.md", "# Policy\n\nThe old rule: badges are blue.");
         repo.Commit();
-        var sourceId = (await platform.Sources.AddAsync(ws, owner, new GitSourceRequest(repo.Path))).SourceId!.Value;
+        var sourceId = (await platform.Sources.AddAsync(ws, owner, new GitSourceRequest(repo.Path))).Value;
         await platform.Syncer.DrainAsync(ws, CancellationToken.None);
 
         // The worker starts on the old content and waits inside the embedding call…

@@ -54,23 +54,23 @@ public sealed class AdminSetup(MainDbFactory main, IOptions<PlatformOptions> opt
     }
 
     /// <summary>Makes <paramref name="userId"/> the platform admin and uses the token up, in one transaction.</summary>
-    public async Task<WorkspaceResult> ClaimAsync(string? token, Guid userId, string? ipAddress, CancellationToken ct = default)
+    public async Task<Result> ClaimAsync(string? token, Guid userId, string? ipAddress, CancellationToken ct = default)
     {
-        if (string.IsNullOrEmpty(token)) return WorkspaceResult.Fail(InvalidLink);
+        if (string.IsNullOrEmpty(token)) return Result.Fail(InvalidLink);
         await using var db = await main.OpenAsync(DbSession.None, ct);
         var key = KeyFor(token);
         var cutoff = ValidSince();
         // The delete is the check: of two simultaneous claims only one removes the row.
         if (await db.PlatformState.Where(s => s.Key == key && s.UpdatedAt > cutoff).ExecuteDeleteAsync(ct) != 1
             || await db.Users.AnyAsync(u => u.IsPlatformAdmin, ct))
-            return WorkspaceResult.Fail(InvalidLink);
+            return Result.Fail(InvalidLink);
         await db.PlatformState.Where(s => s.Key.StartsWith(KeyPrefix)).ExecuteDeleteAsync(ct);
         if (await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsPlatformAdmin, true), ct) != 1)
-            return WorkspaceResult.Fail(InvalidLink);
+            return Result.Fail(InvalidLink);
         await AuditTrail.AddPlatformEventAsync(db, userId, "admin.first_admin_claimed", "user", userId.ToString(),
             new { via = "setup link" }, ipAddress, ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     public TimeSpan ValidFor => options.Value.SetupLinkValidFor;

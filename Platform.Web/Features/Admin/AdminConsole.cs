@@ -57,43 +57,43 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
             .ToListAsync(ct);
     }
 
-    public async Task<WorkspaceResult> SetSuspendedAsync(Guid adminId, Guid workspaceId, bool suspended, string? reason, CancellationToken ct = default)
+    public async Task<Result> SetSuspendedAsync(Guid adminId, Guid workspaceId, bool suspended, string? reason, CancellationToken ct = default)
     {
         await using var db = await OpenAsync(adminId, ct);
         var changed = await db.Workspaces.Where(w => w.Id == workspaceId && w.Status != WorkspaceStatus.Deleting)
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, suspended ? WorkspaceStatus.Suspended : WorkspaceStatus.Active), ct);
-        if (changed == 0) return WorkspaceResult.Fail("That workspace does not exist (or is being deleted).");
+        if (changed == 0) return Result.Fail("That workspace does not exist (or is being deleted).");
         AuditTrail.Add(db, workspaceId, adminId, suspended ? "admin.workspace_suspended" : "admin.workspace_reactivated",
             "workspace", workspaceId, new { reason });
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     /// <summary>Sets the workspace's plan. Its credit tier follows at once: CreditLimiter reads the plan on every
     /// request (Free → the free tier, Pro/Enterprise → the pro tier).</summary>
-    public async Task<WorkspaceResult> SetPlanAsync(Guid adminId, Guid workspaceId, WorkspacePlan plan, CancellationToken ct = default)
+    public async Task<Result> SetPlanAsync(Guid adminId, Guid workspaceId, WorkspacePlan plan, CancellationToken ct = default)
     {
-        if (!Enum.IsDefined(plan)) return WorkspaceResult.Fail("Unknown plan.");
+        if (!Enum.IsDefined(plan)) return Result.Fail("Unknown plan.");
         await using var db = await OpenAsync(adminId, ct);
         var before = await db.Workspaces.Where(w => w.Id == workspaceId && w.Status != WorkspaceStatus.Deleting)
             .Select(w => (WorkspacePlan?)w.Plan).SingleOrDefaultAsync(ct);
-        if (before is null) return WorkspaceResult.Fail("That workspace does not exist (or is being deleted).");
-        if (before == plan) return WorkspaceResult.Success;
+        if (before is null) return Result.Fail("That workspace does not exist (or is being deleted).");
+        if (before == plan) return Result.Success;
         await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s.SetProperty(w => w.Plan, plan), ct);
         AuditTrail.Add(db, workspaceId, adminId, "admin.workspace_plan_changed", "workspace", workspaceId,
             new { from = before.ToString(), to = plan.ToString() });
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     /// <summary>"Open as admin": a read-only look at the workspace's system data, recorded in its audit log.</summary>
-    public async Task<WorkspaceResult<AdminWorkspaceDetails>> OpenWorkspaceAsync(Guid adminId, Guid workspaceId, CancellationToken ct = default)
+    public async Task<Result<AdminWorkspaceDetails>> OpenWorkspaceAsync(Guid adminId, Guid workspaceId, CancellationToken ct = default)
     {
         await using var db = await OpenAsync(adminId, ct);
         var workspace = await db.Workspaces.SingleOrDefaultAsync(w => w.Id == workspaceId, ct);
-        if (workspace is null) return WorkspaceResult<AdminWorkspaceDetails>.Fail("That workspace does not exist.");
+        if (workspace is null) return Result<AdminWorkspaceDetails>.Fail("That workspace does not exist.");
         var members = await (from m in db.WorkspaceMembers join u in db.Users on m.UserId equals u.Id
                              where m.WorkspaceId == workspaceId orderby m.JoinedAt
                              select new MemberRow(m.UserId, u.Email, u.DisplayName, m.Role, m.WorkspaceRoleId, null, m.JoinedAt)).ToListAsync(ct);
@@ -126,7 +126,7 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
 
     /// <summary>Locks (until unlocked) or unlocks a user. Locking also changes the security stamp, so their
     /// cookies and open tabs are signed out within the revalidation interval (a minute).</summary>
-    public Task<WorkspaceResult> SetLockedAsync(Guid adminId, Guid userId, bool locked, CancellationToken ct = default) =>
+    public Task<Result> SetLockedAsync(Guid adminId, Guid userId, bool locked, CancellationToken ct = default) =>
         ChangeUserAsync(adminId, userId, locked ? "admin.user_locked" : "admin.user_unlocked", u =>
         {
             if (locked && u.Id == adminId) return "You cannot lock yourself out.";
@@ -138,7 +138,7 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
         }, ct);
 
     /// <summary>Turns two-factor off and forgets the authenticator key and recovery codes (the user sets it up again).</summary>
-    public Task<WorkspaceResult> ResetTwoFactorAsync(Guid adminId, Guid userId, CancellationToken ct = default) =>
+    public Task<Result> ResetTwoFactorAsync(Guid adminId, Guid userId, CancellationToken ct = default) =>
         ChangeUserAsync(adminId, userId, "admin.user_2fa_reset", u =>
         {
             u.TwoFactorEnabled = false;
@@ -209,19 +209,19 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
         return (rows, total);
     }
 
-    private async Task<WorkspaceResult> ChangeUserAsync(Guid adminId, Guid userId, string action, Func<AppUser, string?> change,
+    private async Task<Result> ChangeUserAsync(Guid adminId, Guid userId, string action, Func<AppUser, string?> change,
         CancellationToken ct, Func<MainDbContext, Task>? alsoDo = null)
     {
         await using var db = await OpenAsync(adminId, ct);
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct);
-        if (user is null) return WorkspaceResult.Fail("That user does not exist.");
-        if (change(user) is { } refusal) return WorkspaceResult.Fail(refusal);
+        if (user is null) return Result.Fail("That user does not exist.");
+        if (change(user) is { } refusal) return Result.Fail(refusal);
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
         if (alsoDo is not null) await alsoDo(db);
         AuditTrail.Add(db, null, adminId, action, "user", userId, new { user.Email });
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     /// <summary>Admin-scoped unit of work, after checking in the database that the caller is a platform admin.</summary>

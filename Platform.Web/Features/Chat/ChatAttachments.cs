@@ -29,13 +29,13 @@ public sealed class ChatAttachments(DocumentIntake intake)
 
     public long MaxFileBytes => intake.MaxFileBytes;
 
-    public async Task<ChatResult<ChatAttachment>> AddAsync(ChatActor actor, string fileName, Stream content, long size,
+    public async Task<Result<ChatAttachment>> AddAsync(ChatActor actor, string fileName, Stream content, long size,
         CancellationToken ct = default)
     {
         var result = await intake.AddFileAsync(actor.WorkspaceId, actor.UserId, fileName, content, size, ct: ct);
         return result is { Outcome: not IntakeOutcome.Rejected, DocumentId: { } id }
             // A duplicate is fine: the file is already in the knowledge base, the message points at that document.
-            ? ChatResult<ChatAttachment>.Success(new ChatAttachment(id, result.Name))
-            : ChatResult<ChatAttachment>.Fail($"“{result.Name}” was not attached: {result.Message}");
+            ? Result<ChatAttachment>.Of(new ChatAttachment(id, result.Name))
+            : Result<ChatAttachment>.Fail($"“{result.Name}” was not attached: {result.Message}");
     }
 }

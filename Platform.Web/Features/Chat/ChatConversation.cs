@@ -71,18 +71,18 @@ public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWo
 
     /// <summary>Sends a question (creating the chat when <paramref name="chatId"/> is null) and starts the answer.
     /// Returns the chat id and the assistant message id.</summary>
-    public async Task<ChatResult<(Guid ChatId, Guid AssistantId)>> SendAsync(ChatActor actor, Guid? chatId, string text,
+    public async Task<Result<(Guid ChatId, Guid AssistantId)>> SendAsync(ChatActor actor, Guid? chatId, string text,
         Guid? personalityId = null, string? model = null, CancellationToken ct = default,
         IReadOnlyList<ChatAttachment>? attachments = null)
     {
         var scope = Scope(actor);
-        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<(Guid, Guid)>.Fail(gone);
-        if (Validate(text) is { } invalid) return ChatResult<(Guid, Guid)>.Fail(invalid);
+        if (await scope.RecheckAsync(ct) is { } gone) return gone;
+        if (Validate(text) is { } invalid) return Result<(Guid, Guid)>.Fail(invalid);
         attachments ??= [];
         if (attachments.Count > ChatAttachments.MaxPerMessage)
-            return ChatResult<(Guid, Guid)>.Fail($"A message can have at most {ChatAttachments.MaxPerMessage} attachments.");
+            return Result<(Guid, Guid)>.Fail($"A message can have at most {ChatAttachments.MaxPerMessage} attachments.");
         // Only a model of this workspace's catalog, never a name the client made up.
-        if (await models.RefusalAsync(actor.WorkspaceId, model, ct) is { } notOffered) return ChatResult<(Guid, Guid)>.Fail(notOffered);
+        if (await models.RefusalAsync(actor.WorkspaceId, model, ct) is { } notOffered) return Result<(Guid, Guid)>.Fail(notOffered);
         model = await models.ValidateAsync(actor.WorkspaceId, model, ct);
         await using var db = await scope.OpenTenantAsync(ct);
         ChatEntity? chat;
@@ -94,17 +94,17 @@ public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWo
         else
         {
             chat = await OwnChatAsync(db, actor, chatId.Value, ct);
-            if (chat is null) return ChatResult<(Guid, Guid)>.Fail("This chat does not exist or is not yours.");
-            if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
+            if (chat is null) return Failure.NotFound("This chat does not exist or is not yours.");
+            if (await BusyAsync(db, chat, ct)) return Failure.Conflict("An answer is still being written. Stop it or wait for it first.");
         }
         // Only documents of this workspace (RLS) can be attached: an id from elsewhere is simply not found.
         var attachedIds = attachments.Select(a => a.DocumentId).Distinct().ToList();
         var found = await db.Documents.Where(d => attachedIds.Contains(d.Id)).Select(d => d.Id).ToListAsync(ct);
-        if (found.Count != attachedIds.Count) return ChatResult<(Guid, Guid)>.Fail("An attached file is no longer in the knowledge base. Attach it again.");
+        if (found.Count != attachedIds.Count) return Result<(Guid, Guid)>.Fail("An attached file is no longer in the knowledge base. Attach it again.");
         // One message credit per question (tiers in Costs:Tiers), charged last: everything that can refuse the
         // question has been asked, so a refused question costs nothing. Refused before anything is saved, so the
         // text stays in the composer and the refusal says when credits reset.
-        if (await ChargeMessageCreditAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
+        if (await ChargeMessageCreditAsync(actor, ct) is { } refused) return refused;
         var question = new Message { ChatId = chat.Id, ParentId = chat.ActiveLeafId, Role = "user", Content = text.Trim(),
             Attachments = ChatAttachment.Serialize(attachments.DistinctBy(a => a.DocumentId).ToList()) };
         db.Messages.Add(question);
@@ -114,19 +114,19 @@ public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWo
     }
 
     /// <summary>Edits a question: a new version next to the old one (kept and switchable), answered afresh.</summary>
-    public async Task<ChatResult<(Guid ChatId, Guid AssistantId)>> EditAsync(ChatActor actor, Guid userMessageId, string text, CancellationToken ct = default)
+    public async Task<Result<(Guid ChatId, Guid AssistantId)>> EditAsync(ChatActor actor, Guid userMessageId, string text, CancellationToken ct = default)
     {
         var scope = Scope(actor);
-        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<(Guid, Guid)>.Fail(gone);
-        if (Validate(text) is { } invalid) return ChatResult<(Guid, Guid)>.Fail(invalid);
+        if (await scope.RecheckAsync(ct) is { } gone) return gone;
+        if (Validate(text) is { } invalid) return Result<(Guid, Guid)>.Fail(invalid);
         await using var db = await scope.OpenTenantAsync(ct);
         var original = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == userMessageId && m.Role == "user", ct);
         var chat = original is null ? null : await OwnChatAsync(db, actor, original.ChatId, ct);
-        if (original is null || chat is null) return ChatResult<(Guid, Guid)>.Fail("This message does not exist or is not yours.");
-        if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
+        if (original is null || chat is null) return Failure.NotFound("This message does not exist or is not yours.");
+        if (await BusyAsync(db, chat, ct)) return Failure.Conflict("An answer is still being written. Stop it or wait for it first.");
         // An edited question is a new question: it costs a credit like a sent one (else editing would ask for free),
         // charged after everything that can refuse it.
-        if (await ChargeMessageCreditAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
+        if (await ChargeMessageCreditAsync(actor, ct) is { } refused) return refused;
         // An edited question keeps the files of the original.
         var edited = new Message { ChatId = chat.Id, ParentId = original.ParentId, Role = "user", Content = text.Trim(),
             Attachments = original.Attachments };
@@ -137,19 +137,19 @@ public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWo
     }
 
     /// <summary>A new answer to the same question, next to the previous ones (also the "retry" of a failed one).</summary>
-    public async Task<ChatResult<(Guid ChatId, Guid AssistantId)>> RegenerateAsync(ChatActor actor, Guid assistantMessageId, CancellationToken ct = default)
+    public async Task<Result<(Guid ChatId, Guid AssistantId)>> RegenerateAsync(ChatActor actor, Guid assistantMessageId, CancellationToken ct = default)
     {
         var scope = Scope(actor);
-        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<(Guid, Guid)>.Fail(gone);
+        if (await scope.RecheckAsync(ct) is { } gone) return gone;
         await using var db = await scope.OpenTenantAsync(ct);
         var answer = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == assistantMessageId && m.Role == "assistant", ct);
         var chat = answer is null ? null : await OwnChatAsync(db, actor, answer.ChatId, ct);
-        if (answer?.ParentId is null || chat is null) return ChatResult<(Guid, Guid)>.Fail("This answer does not exist or is not yours.");
-        if (await BusyAsync(db, chat, ct)) return ChatResult<(Guid, Guid)>.Fail("An answer is still being written. Stop it or wait for it first.");
+        if (answer?.ParentId is null || chat is null) return Failure.NotFound("This answer does not exist or is not yours.");
+        if (await BusyAsync(db, chat, ct)) return Failure.Conflict("An answer is still being written. Stop it or wait for it first.");
         // Another answer to a question that was answered is another question's worth of AI: it costs a credit.
         // Retrying an answer that failed or was cut off by the server is free: the user got nothing for the first.
         var charged = answer.Status is not (MessageStatus.Failed or MessageStatus.Interrupted);
-        if (charged && await ChargeMessageCreditAsync(actor, ct) is { } refused) return ChatResult<(Guid, Guid)>.Fail(refused);
+        if (charged && await ChargeMessageCreditAsync(actor, ct) is { } refused) return refused;
         var hub = Begin(db, actor, chat, answer.ParentId.Value);
         await CommitChargedAsync(db, actor, charged, ct);
         return Started(chat, hub);
@@ -158,10 +158,10 @@ public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWo
     /// <summary>Consumes one message credit (tier limits in Costs:Tiers); null when allowed, else the refusal to show,
     /// which says when the credits reset. Call it after every check that can refuse the question (a refused
     /// question must cost nothing), and save with <see cref="CommitChargedAsync"/>.</summary>
-    private async Task<string?> ChargeMessageCreditAsync(ChatActor actor, CancellationToken ct)
+    private async Task<Failure?> ChargeMessageCreditAsync(ChatActor actor, CancellationToken ct)
     {
         var credit = await credits.ConsumeCreditAsync(actor.WorkspaceId, actor.UserId, Platform.Web.Ai.CreditKind.Message, ct: ct);
-        return credit.Allowed ? null : credit.Refusal ?? "No message credits left for this period.";
+        return credit.Allowed ? null : Failure.LimitReached(credit.Refusal ?? "No message credits left for this period.");
     }
 
     /// <summary>Saves a charged question. The credit lives in the main database and the question in the tenant
@@ -184,38 +184,38 @@ public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWo
 
     /// <summary>Chooses the model of a chat (null = the personality's or the workspace's default); the next answer uses it.
     /// Only models the workspace has configured can be chosen.</summary>
-    public async Task<ChatResult<string?>> SetModelAsync(ChatActor actor, Guid chatId, string? model, CancellationToken ct = default)
+    public async Task<Result<string?>> SetModelAsync(ChatActor actor, Guid chatId, string? model, CancellationToken ct = default)
     {
         var scope = Scope(actor);
-        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<string?>.Fail(gone);
+        if (await scope.RecheckAsync(ct) is { } gone) return gone;
         var chosen = await models.ValidateAsync(actor.WorkspaceId, model, ct);
-        if (!string.IsNullOrWhiteSpace(model) && chosen is null) return ChatResult<string?>.Fail(ChatModelCatalog.NotConfigured(model));
+        if (!string.IsNullOrWhiteSpace(model) && chosen is null) return Result<string?>.Fail(ChatModelCatalog.NotConfigured(model));
         await using var db = await scope.OpenTenantAsync(ct);
         var chat = await OwnChatAsync(db, actor, chatId, ct);
-        if (chat is null) return ChatResult<string?>.Fail("This chat does not exist or is not yours.");
+        if (chat is null) return Failure.NotFound("This chat does not exist or is not yours.");
         chat.Model = chosen;
         chat.UpdatedAt = DateTimeOffset.UtcNow;
         await db.CommitAsync(ct);
-        return ChatResult<string?>.Success(chosen);
+        return Result<string?>.Of(chosen);
     }
 
     /// <summary>Stops a generation; the text so far is kept (status cancelled).</summary>
-    public async Task<ChatResult<bool>> StopAsync(ChatActor actor, Guid assistantMessageId, CancellationToken ct = default)
+    public async Task<Result<bool>> StopAsync(ChatActor actor, Guid assistantMessageId, CancellationToken ct = default)
     {
         var scope = Scope(actor);
-        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<bool>.Fail(gone);
+        if (await scope.RecheckAsync(ct) is { } gone) return gone;
         if (registry.Find(actor.WorkspaceId, assistantMessageId) is { } hub)
         {
-            if (hub.UserId != actor.UserId) return ChatResult<bool>.Fail("Only the author of the chat can stop this answer.");
+            if (hub.UserId != actor.UserId) return Result<bool>.Fail("Only the author of the chat can stop this answer.");
             hub.RequestStop();
-            return ChatResult<bool>.Success(true);
+            return Result<bool>.Of(true);
         }
         // Not running here (another instance, or orphaned): settle it in the database so the chat is usable again.
         await using var db = await scope.OpenTenantAsync(ct);
         var message = await db.Messages.SingleOrDefaultAsync(m => m.Id == assistantMessageId, ct);
         var chat = message is null ? null : await OwnChatAsync(db, actor, message.ChatId, ct);
-        if (message is null || chat is null) return ChatResult<bool>.Fail("This answer does not exist or is not yours.");
-        if (!MessageStatus.IsLive(message.Status)) return ChatResult<bool>.Success(false);
+        if (message is null || chat is null) return Failure.NotFound("This answer does not exist or is not yours.");
+        if (!MessageStatus.IsLive(message.Status)) return Result<bool>.Of(false);
         message.Status = MessageStatus.Cancelled;
         message.FinishReason = "cancelled";
         chat.GenerationStatus = ChatGenerationStatus.Cancelled;
@@ -223,37 +223,37 @@ public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWo
             .ExecuteUpdateAsync(s => s.SetProperty(g => g.Status, MessageStatus.Cancelled).SetProperty(g => g.EndedAt, DateTimeOffset.UtcNow), ct);
         await db.CommitAsync(ct);
         registry.Announce(new ChatActivity(actor.WorkspaceId, actor.UserId, chat.Id));
-        return ChatResult<bool>.Success(true);
+        return Result<bool>.Of(true);
     }
 
     /// <summary>Shows another version of a message: the branch continues with that version's latest descendants.</summary>
-    public async Task<ChatResult<bool>> SwitchVersionAsync(ChatActor actor, Guid messageId, CancellationToken ct = default)
+    public async Task<Result<bool>> SwitchVersionAsync(ChatActor actor, Guid messageId, CancellationToken ct = default)
     {
         var scope = Scope(actor);
-        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<bool>.Fail(gone);
+        if (await scope.RecheckAsync(ct) is { } gone) return gone;
         await using var db = await scope.OpenTenantAsync(ct);
         var message = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == messageId, ct);
         var chat = message is null ? null : await OwnChatAsync(db, actor, message.ChatId, ct);
-        if (message is null || chat is null) return ChatResult<bool>.Fail("This message does not exist or is not yours.");
+        if (message is null || chat is null) return Failure.NotFound("This message does not exist or is not yours.");
         var all = await db.Messages.AsNoTracking().Where(m => m.ChatId == chat.Id).Select(m => new Message
             { Id = m.Id, ParentId = m.ParentId, Role = m.Role, CreatedAt = m.CreatedAt, ChatId = m.ChatId }).ToListAsync(ct);
         chat.ActiveLeafId = ChatTree.LatestLeaf(all, messageId);
         await db.CommitAsync(ct);
-        return ChatResult<bool>.Success(true);
+        return Result<bool>.Of(true);
     }
 
     /// <summary>Up (+1) or down (-1) with an optional reason; 0 removes the vote.</summary>
-    public async Task<ChatResult<bool>> VoteAsync(ChatActor actor, Guid assistantMessageId, short value, string? reason, CancellationToken ct = default)
+    public async Task<Result<bool>> VoteAsync(ChatActor actor, Guid assistantMessageId, short value, string? reason, CancellationToken ct = default)
     {
         var scope = Scope(actor);
-        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<bool>.Fail(gone);
-        if (value is not (-1 or 0 or 1)) return ChatResult<bool>.Fail("A vote is up or down.");
+        if (await scope.RecheckAsync(ct) is { } gone) return gone;
+        if (value is not (-1 or 0 or 1)) return Result<bool>.Fail("A vote is up or down.");
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim()[..Math.Min(1000, reason.Trim().Length)];
         await using var db = await scope.OpenTenantAsync(ct);
         var message = await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == assistantMessageId && m.Role == "assistant", ct);
         var visible = message is not null && await db.Chats.AnyAsync(c => c.Id == message.ChatId
             && (c.UserId == actor.UserId || c.SharedWithWorkspace), ct);
-        if (!visible) return ChatResult<bool>.Fail("This answer does not exist.");
+        if (!visible) return Failure.NotFound("This answer does not exist.");
         var vote = await db.MessageVotes.SingleOrDefaultAsync(v => v.MessageId == assistantMessageId && v.UserId == actor.UserId, ct);
         if (value == 0)
         {
@@ -267,7 +267,7 @@ public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWo
             vote.UpdatedAt = DateTimeOffset.UtcNow;
         }
         await db.CommitAsync(ct);
-        return ChatResult<bool>.Success(true);
+        return Result<bool>.Of(true);
     }
 
     private GenerationHub Begin(TenantDbContext db, ChatActor actor, ChatEntity chat, Guid questionId)
@@ -284,12 +284,12 @@ public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWo
         return new GenerationHub(actor.WorkspaceId, actor.UserId, chat.Id, answer.Id);
     }
 
-    private ChatResult<(Guid, Guid)> Started(ChatEntity chat, GenerationHub hub)
+    private Result<(Guid, Guid)> Started(ChatEntity chat, GenerationHub hub)
     {
         // Saved first, started second: if the start fails the recovery sweep marks the answer interrupted.
         worker.Start(hub);
         registry.Announce(new ChatActivity(hub.WorkspaceId, hub.UserId, chat.Id));
-        return ChatResult<(Guid, Guid)>.Success((chat.Id, hub.MessageId));
+        return Result<(Guid, Guid)>.Of((chat.Id, hub.MessageId));
     }
 
     /// <summary>Judged on the text as it will be stored (the save cleans out NULs): a message of NULs alone is empty.</summary>

@@ -6,14 +6,6 @@ namespace Platform.Web.Features.Chat;
 /// <summary>Who acts: the workspace (entered through membership) and the signed-in user.</summary>
 public sealed record ChatActor(Guid WorkspaceId, Guid UserId);
 
-/// <summary>An expected outcome: a value, or an error worded for the user (never an exception).</summary>
-public sealed record ChatResult<T>(T? Value, string? Error)
-{
-    public bool Ok => Error is null;
-    public static ChatResult<T> Success(T value) => new(value, null);
-    public static ChatResult<T> Fail(string error) => new(default, error);
-}
-
 /// <summary>A chat as the home page lists it.</summary>
 public sealed record RecentChat(Guid Id, string Title, DateTimeOffset UpdatedAt);
 

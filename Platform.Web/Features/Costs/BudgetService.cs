@@ -51,7 +51,7 @@ public sealed class BudgetService(MainDbFactory main, CostEventStore store, Cost
     public async Task<CostsResult> SaveAsync(WorkspaceAccess access, Guid userId, BudgetInput input, bool belowSpendConfirmed = false,
         CancellationToken ct = default)
     {
-        if (await permissions.CheckManageAsync(access.WorkspaceId, userId, ct) is { } refusal) return CostsResult.Fail(refusal);
+        if (await permissions.CheckManageAsync(access.WorkspaceId, userId, ct) is { } refusal) return CostsResult.Fail(refusal.Message);
         var limits = new[] { (BudgetPeriod.Month, input.MonthlyLimitUsd), (BudgetPeriod.Week, input.WeeklyLimitUsd), (BudgetPeriod.Day, input.DailyLimitUsd) };
         foreach (var (period, value) in limits)
         {
@@ -100,7 +100,7 @@ public sealed class BudgetService(MainDbFactory main, CostEventStore store, Cost
 
     public async Task<CostsResult> ResolveAlertAsync(WorkspaceAccess access, Guid userId, Guid alertId, CancellationToken ct = default)
     {
-        if (await permissions.CheckManageAsync(access.WorkspaceId, userId, ct) is { } refusal) return CostsResult.Fail(refusal);
+        if (await permissions.CheckManageAsync(access.WorkspaceId, userId, ct) is { } refusal) return CostsResult.Fail(refusal.Message);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(access.WorkspaceId, userId), ct);
         var alert = await db.BudgetAlerts.FirstOrDefaultAsync(a => a.WorkspaceId == access.WorkspaceId && a.Id == alertId, ct);
         if (alert is null) return CostsResult.Fail("That alert no longer exists.");

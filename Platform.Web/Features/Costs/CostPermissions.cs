@@ -18,14 +18,14 @@ public sealed class CostPermissions(WorkspacePermissions permissions)
     public Task<bool> CanManageBudgetsAsync(Guid workspaceId, Guid userId, CancellationToken ct = default) =>
         permissions.HasAsync(workspaceId, userId, ManageBudgets, ct);
 
-    /// <summary>Null when allowed, else the reason to show.</summary>
-    public Task<string?> CheckManageAsync(Guid workspaceId, Guid userId, CancellationToken ct = default) =>
+    /// <summary>Null when allowed, else the refusal to show.</summary>
+    public Task<Failure?> CheckManageAsync(Guid workspaceId, Guid userId, CancellationToken ct = default) =>
         permissions.CheckAsync(workspaceId, userId, ManageBudgets, ct);
 
     /// <summary>Throws <see cref="WorkspaceAccessDeniedException"/> unless the user may see money.</summary>
     public async Task RequireViewAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
     {
         if (await permissions.CheckAsync(workspaceId, userId, ViewCosts, ct) is { } refusal)
-            throw new WorkspaceAccessDeniedException(refusal);
+            throw new WorkspaceAccessDeniedException(refusal.Message);
     }
 }

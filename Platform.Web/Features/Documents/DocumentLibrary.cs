@@ -47,7 +47,7 @@ public sealed class DocumentLibrary(
         IReadOnlyList<string>? tags = null, CancellationToken ct = default)
     {
         var scope = workspace.Scope();
-        if (await scope.RecheckAsync(ct) is { } refusal) return new IntakeResult(name, IntakeOutcome.Rejected, refusal);
+        if (await scope.RecheckAsync(ct) is { } refusal) return new IntakeResult(name, IntakeOutcome.Rejected, refusal.Message);
         return await intake.AddFileAsync(scope.WorkspaceId, scope.UserId, name, content, size, category, tags, ct);
     }
 
@@ -55,7 +55,7 @@ public sealed class DocumentLibrary(
         IReadOnlyList<string>? tags = null, CancellationToken ct = default)
     {
         var scope = workspace.Scope();
-        if (await scope.RecheckAsync(ct) is { } refusal) return new IntakeResult(title, IntakeOutcome.Rejected, refusal);
+        if (await scope.RecheckAsync(ct) is { } refusal) return new IntakeResult(title, IntakeOutcome.Rejected, refusal.Message);
         return await intake.AddTextAsync(scope.WorkspaceId, scope.UserId, title, text, category, tags, ct);
     }
 
@@ -74,14 +74,15 @@ public sealed class DocumentLibrary(
     }
 
     /// <summary>Re-embedding the whole knowledge base spends the workspace's AI budget: it takes manage_documents.</summary>
-    public async Task<(int Queued, string? Error)> ReembedAsync(CancellationToken ct = default)
+    /// <returns>How many documents were queued.</returns>
+    public async Task<Result<int>> ReembedAsync(CancellationToken ct = default)
     {
         var scope = workspace.Scope();
-        if (await scope.RecheckAsync(ct) is { } refusal) return (0, refusal);
+        if (await scope.RecheckAsync(ct) is { } refusal) return refusal;
         if (!await CanManageAsync(ct))
-            return (0, "Re-embedding the knowledge base takes the \"manage documents\" permission (owners and admins have it).");
+            return Failure.Forbidden("Re-embedding the knowledge base takes the \"manage documents\" permission (owners and admins have it).");
         var queued = await freshness.QueueAsync(scope.WorkspaceId, scope.UserId, ct);
-        return (queued, queued == 0 ? "Nothing to re-embed: every ready passage already uses the current model." : null);
+        return queued == 0 ? Failure.Conflict("Nothing to re-embed: every ready passage already uses the current model.") : queued;
     }
 
     /// <summary>Categories and tags in use, for the search page's filters.</summary>
@@ -93,7 +94,7 @@ public sealed class DocumentLibrary(
         return await queries.FacetsAsync(scope.WorkspaceId, scope.UserId, ct);
     }
 
-    public async Task<string?> DeleteAsync(DocumentRow document, CancellationToken ct = default)
+    public async Task<Result> DeleteAsync(DocumentRow document, CancellationToken ct = default)
     {
         var scope = workspace.Scope();
         if (await scope.RecheckAsync(ct) is { } refusal) return refusal;
@@ -102,27 +103,29 @@ public sealed class DocumentLibrary(
         {
             // Members may delete what they uploaded themselves.
             if (user is null || await queries.CreatedByAsync(ws, user, document.Id, ct) != user)
-                return "Deleting documents added by others takes the \"manage documents\" permission (owners and admins have it).";
+                return Failure.Forbidden("Deleting documents added by others takes the \"manage documents\" permission (owners and admins have it).");
         }
-        return await queries.DeleteAsync(ws, user, document.Id, ct) ? null : "The document no longer exists.";
+        return await queries.DeleteAsync(ws, user, document.Id, ct) ? Result.Success : Failure.NotFound("The document no longer exists.");
     }
 
-    public async Task<string?> RetryAsync(Guid documentId, CancellationToken ct = default)
+    public async Task<Result> RetryAsync(Guid documentId, CancellationToken ct = default)
     {
         var scope = workspace.Scope();
         if (await scope.RecheckAsync(ct) is { } refusal) return refusal;
-        return await queries.RetryAsync(scope.WorkspaceId, scope.UserId, documentId, ct) ? null : "Only failed documents can be retried.";
+        return await queries.RetryAsync(scope.WorkspaceId, scope.UserId, documentId, ct)
+            ? Result.Success
+            : Failure.Conflict("Only failed documents can be retried.");
     }
 
-    /// <summary>One search credit for a person's search (tier limits in Costs:Tiers); null when allowed, else the
-    /// refusal to show, which says when the credits reset. Chat's own retrieval is covered by its message credit.
+    /// <summary>One search credit for a person's search (tier limits in Costs:Tiers); the refusal says when the
+    /// credits reset. Chat's own retrieval is covered by its message credit.
     /// A removed member (or a suspended workspace) is refused before any credit is spent.</summary>
-    public async Task<string?> ConsumeSearchCreditAsync(CancellationToken ct = default)
+    public async Task<Result> ConsumeSearchCreditAsync(CancellationToken ct = default)
     {
         var scope = workspace.Scope();
         if (await scope.RecheckAsync(ct) is { } refusal) return refusal;
         var credit = await credits.ConsumeCreditAsync(scope.WorkspaceId, scope.UserId, CreditKind.Search, ct: ct);
-        return credit.Allowed ? null : credit.Refusal ?? "No search credits left for this period.";
+        return credit.Allowed ? Result.Success : Failure.LimitReached(credit.Refusal ?? "No search credits left for this period.");
     }
 
     public async Task<IReadOnlyList<KnowledgePassage>> SearchAsync(string query, int k, KnowledgeFilters? filters = null, CancellationToken ct = default)

@@ -74,17 +74,17 @@ public sealed class OnboardingService(
     }
 
     /// <summary>Step 1. Creates the workspace (or renames the one being set up).</summary>
-    public async Task<WorkspaceResult<Guid>> SaveWorkspaceAsync(Guid? workspaceId, Guid userId, string name, string slug,
+    public async Task<Result<Guid>> SaveWorkspaceAsync(Guid? workspaceId, Guid userId, string name, string slug,
         CancellationToken ct = default)
     {
         name = name.Trim();
         slug = slug.Trim().ToLowerInvariant();
-        if (name.Length is < 2 or > 100) return WorkspaceResult<Guid>.Fail("A workspace name has 2 to 100 characters.");
-        if (await CheckSlugAsync(slug, workspaceId, ct) is { } problem) return WorkspaceResult<Guid>.Fail(problem);
+        if (name.Length is < 2 or > 100) return Result<Guid>.Fail("A workspace name has 2 to 100 characters.");
+        if (await CheckSlugAsync(slug, workspaceId, ct) is { } problem) return Result<Guid>.Fail(problem);
         if (workspaceId is { } id)
         {
             var renamed = await lifecycle.RenameAsync(id, userId, name, slug, ct);
-            return renamed.Ok ? id : WorkspaceResult<Guid>.Fail(renamed.Error!);
+            return renamed.Ok ? id : Result<Guid>.Fail(renamed.Error!);
         }
         try
         {
@@ -93,30 +93,30 @@ public sealed class OnboardingService(
         }
         catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
-            return WorkspaceResult<Guid>.Fail($"/w/{slug} was just taken. Choose another address.");
+            return Result<Guid>.Fail($"/w/{slug} was just taken. Choose another address.");
         }
     }
 
     /// <summary>Records that steps up to and including <paramref name="step"/> are done.</summary>
-    public async Task<WorkspaceResult> CompleteStepAsync(Guid workspaceId, Guid userId, OnboardingStep step, CancellationToken ct = default)
+    public async Task<Result> CompleteStepAsync(Guid workspaceId, Guid userId, OnboardingStep step, CancellationToken ct = default)
     {
         var grant = await permissions.GetAsync(workspaceId, userId, ct);
-        if (grant is null || !grant.IsOwner) return WorkspaceResult.Fail("Only the workspace's owner can set it up.");
+        if (grant is null || !grant.IsOwner) return Result.Fail("Only the workspace's owner can set it up.");
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
         var done = (int)step + 1;
         await db.Workspaces.Where(w => w.Id == workspaceId && w.OnboardingStep < done)
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.OnboardingStep, done), ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     /// <summary>Step 5 option: the sample handbook, so the first chat has something to answer from.</summary>
-    public async Task<WorkspaceResult> AddSampleDocumentAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
+    public async Task<Result> AddSampleDocumentAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
     {
         if (await permissions.CheckAsync(workspaceId, userId, WorkspacePermission.ManageDocuments, ct) is { } refusal)
-            return WorkspaceResult.Fail(refusal);
+            return refusal;
         await using var tenant = await tenants.OpenAsync(workspaceId, userId, ct);
-        if (await tenant.Documents.AnyAsync(d => d.FileName == SampleDocument.FileName, ct)) return WorkspaceResult.Success;
+        if (await tenant.Documents.AnyAsync(d => d.FileName == SampleDocument.FileName, ct)) return Result.Success;
         tenant.Documents.Add(new Document
         {
             Title = SampleDocument.Title, FileName = SampleDocument.FileName, ContentType = "text/markdown",
@@ -124,13 +124,13 @@ public sealed class OnboardingService(
             CreatedByUserId = userId,
         });
         await tenant.CommitAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
-    public async Task<WorkspaceResult<string>> FinishAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
+    public async Task<Result<string>> FinishAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
     {
         var grant = await permissions.GetAsync(workspaceId, userId, ct);
-        if (grant is null || !grant.IsOwner) return WorkspaceResult<string>.Fail("Only the workspace's owner can set it up.");
+        if (grant is null || !grant.IsOwner) return Result<string>.Fail("Only the workspace's owner can set it up.");
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
         var workspace = await db.Workspaces.SingleAsync(w => w.Id == workspaceId, ct);
         workspace.OnboardingStep = StepCount;

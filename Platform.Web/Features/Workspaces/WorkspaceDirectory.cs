@@ -27,7 +27,7 @@ public sealed class WorkspaceDirectory(MainDbFactory main, TenantDbFactory tenan
 
     /// <summary>Null when the user is a member of the workspace and it is active; else the refusal to show.
     /// One query on unique indexes: cheap enough to ask on the way into every service call.</summary>
-    public async Task<string?> RefusalAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
+    public async Task<Failure?> RefusalAsync(Guid workspaceId, Guid userId, CancellationToken ct = default)
     {
         await using var db = await main.OpenAsync(DbSession.ForUser(userId), ct);
         var status = await (from m in db.WorkspaceMembers
@@ -37,8 +37,8 @@ public sealed class WorkspaceDirectory(MainDbFactory main, TenantDbFactory tenan
         return status switch
         {
             WorkspaceStatus.Active => null,
-            WorkspaceStatus.Suspended => SuspendedMessage,
-            _ => NoLongerMemberMessage, // not a member (removed), or the workspace is being deleted
+            WorkspaceStatus.Suspended => Failure.Forbidden(SuspendedMessage),
+            _ => Failure.Forbidden(NoLongerMemberMessage), // not a member (removed), or the workspace is being deleted
         };
     }
 

@@ -37,17 +37,17 @@ public sealed partial class WorkspaceLifecycle(
         return await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => (WorkspacePlan?)w.Plan).SingleOrDefaultAsync(ct);
     }
 
-    public async Task<WorkspaceResult> RenameAsync(Guid workspaceId, Guid actorId, string name, string slug, CancellationToken ct = default)
+    public async Task<Result> RenameAsync(Guid workspaceId, Guid actorId, string name, string slug, CancellationToken ct = default)
     {
         name = name.Trim();
         slug = slug.Trim().ToLowerInvariant();
-        if (name.Length is < 2 or > 100) return WorkspaceResult.Fail("A workspace name has 2 to 100 characters.");
-        if (SlugProblem(slug) is { } bad) return WorkspaceResult.Fail(bad);
+        if (name.Length is < 2 or > 100) return Result.Fail("A workspace name has 2 to 100 characters.");
+        if (SlugProblem(slug) is { } bad) return Result.Fail(bad);
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal)
-            return WorkspaceResult.Fail(refusal);
+            return refusal;
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         if (await db.Workspaces.AnyAsync(w => w.Slug == slug && w.Id != workspaceId, ct))
-            return WorkspaceResult.Fail($"The address /w/{slug} is taken.");
+            return Result.Fail($"The address /w/{slug} is taken.");
         var workspace = await db.Workspaces.SingleAsync(w => w.Id == workspaceId, ct);
         var before = new { workspace.Name, workspace.Slug };
         workspace.Name = name;
@@ -60,22 +60,22 @@ public sealed partial class WorkspaceLifecycle(
         }
         catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
-            return WorkspaceResult.Fail($"The address /w/{slug} is taken.");
+            return Result.Fail($"The address /w/{slug} is taken.");
         }
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     /// <summary>Owner only, with the slug typed as confirmation.</summary>
-    public async Task<WorkspaceResult> DeleteAsync(Guid workspaceId, Guid actorId, string typedConfirmation, CancellationToken ct = default)
+    public async Task<Result> DeleteAsync(Guid workspaceId, Guid actorId, string typedConfirmation, CancellationToken ct = default)
     {
         var grant = await permissions.GetAsync(workspaceId, actorId, ct);
-        if (grant is null || !grant.IsOwner) return WorkspaceResult.Fail("Only an owner can delete the workspace.");
+        if (grant is null || !grant.IsOwner) return Result.Fail("Only an owner can delete the workspace.");
         string slug;
         await using (var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct))
         {
             slug = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Slug).SingleAsync(ct);
             if (!string.Equals(typedConfirmation.Trim(), slug, StringComparison.Ordinal))
-                return WorkspaceResult.Fail($"Type the workspace address '{slug}' to confirm.");
+                return Result.Fail($"Type the workspace address '{slug}' to confirm.");
             // Hidden from everyone at once, while the data goes.
             await db.Workspaces.Where(w => w.Id == workspaceId)
                 .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, WorkspaceStatus.Deleting), ct);
@@ -92,7 +92,7 @@ public sealed partial class WorkspaceLifecycle(
         catch (Exception e) when (e is Npgsql.NpgsqlException or WorkspaceDatabaseUnavailableException)
         {
             logger.LogError(e, "Workspace {WorkspaceId}: application data could not be deleted", workspaceId);
-            return WorkspaceResult.Fail($"Its application data could not be deleted ({e.Message}). The workspace is hidden; " +
+            return Result.Fail($"Its application data could not be deleted ({e.Message}). The workspace is hidden; " +
                 "try again, or ask the platform administrator.");
         }
 
@@ -105,6 +105,6 @@ public sealed partial class WorkspaceLifecycle(
             await db.Database.CommitTransactionAsync(ct);
         }
         resolver.Invalidate(workspaceId);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 }

@@ -46,7 +46,7 @@ public sealed class WorkspaceScope
 
     /// <summary>Null while the member may still work here; else the refusal to show ("no longer a member",
     /// "suspended"). Always asks the database.</summary>
-    public async Task<string?> RecheckAsync(CancellationToken ct = default)
+    public async Task<Failure?> RecheckAsync(CancellationToken ct = default)
     {
         if (IsSystem) return null;
         var refusal = await _directory.RefusalAsync(WorkspaceId, UserId!.Value, ct);
@@ -59,7 +59,7 @@ public sealed class WorkspaceScope
     public async Task RequireAsync(CancellationToken ct = default)
     {
         if (IsSystem || _checkedAt is { } at && _clock.GetUtcNow() - at <= CheckReusedFor) return;
-        if (await RecheckAsync(ct) is { } refusal) throw new WorkspaceAccessDeniedException(refusal);
+        if (await RecheckAsync(ct) is { } refusal) throw new WorkspaceAccessDeniedException(refusal.Message);
     }
 
     /// <summary>A unit of work in the workspace's application data (transaction begun, tenant set), after the

@@ -51,22 +51,22 @@ public sealed class PersonalityStore(WorkspaceDirectory directory, ChatModelCata
         return access?.Role is BuiltInRoles.Owner or BuiltInRoles.Admin;
     }
 
-    public async Task<ChatResult<Guid>> SaveAsync(ChatActor actor, PersonalityInput input, CancellationToken ct = default)
+    public async Task<Result<Guid>> SaveAsync(ChatActor actor, PersonalityInput input, CancellationToken ct = default)
     {
-        if (!await CanManageAsync(actor, ct)) return ChatResult<Guid>.Fail("Only workspace owners and admins can manage personalities.");
-        if (Validate(input) is { } error) return ChatResult<Guid>.Fail(error);
+        if (!await CanManageAsync(actor, ct)) return Result<Guid>.Fail("Only workspace owners and admins can manage personalities.");
+        if (Validate(input) is { } error) return Result<Guid>.Fail(error);
         // A personality may only name a model of this workspace's catalog (checked again when it answers).
-        if (await models.RefusalAsync(actor.WorkspaceId, input.Model, ct) is { } notOffered) return ChatResult<Guid>.Fail(notOffered);
+        if (await models.RefusalAsync(actor.WorkspaceId, input.Model, ct) is { } notOffered) return Result<Guid>.Fail(notOffered);
 
         await using var db = await Scope(actor).OpenTenantAsync(ct);
         var name = input.Name.Trim();
         if (await db.AiPersonalities.AnyAsync(p => p.Name == name && p.Id != input.Id, ct))
-            return ChatResult<Guid>.Fail($"A personality named “{name}” already exists.");
+            return Result<Guid>.Fail($"A personality named “{name}” already exists.");
         AiPersonality? row;
         if (input.Id is { } id)
         {
             row = await db.AiPersonalities.SingleOrDefaultAsync(p => p.Id == id, ct);
-            if (row is null) return ChatResult<Guid>.Fail("This personality no longer exists.");
+            if (row is null) return Result<Guid>.Fail("This personality no longer exists.");
         }
         else db.AiPersonalities.Add(row = new AiPersonality { Name = name, SystemPrompt = input.SystemPrompt });
 
@@ -85,16 +85,16 @@ public sealed class PersonalityStore(WorkspaceDirectory directory, ChatModelCata
             await db.AiPersonalities.Where(p => p.IsDefault && p.Id != row.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.IsDefault, false), ct);
         await db.CommitAsync(ct);
-        return ChatResult<Guid>.Success(row.Id);
+        return Result<Guid>.Of(row.Id);
     }
 
     /// <summary>Deletes a personality no chat uses; one in use is deactivated instead (its chats keep working).</summary>
-    public async Task<ChatResult<string>> DeleteAsync(ChatActor actor, Guid id, CancellationToken ct = default)
+    public async Task<Result<string>> DeleteAsync(ChatActor actor, Guid id, CancellationToken ct = default)
     {
-        if (!await CanManageAsync(actor, ct)) return ChatResult<string>.Fail("Only workspace owners and admins can manage personalities.");
+        if (!await CanManageAsync(actor, ct)) return Result<string>.Fail("Only workspace owners and admins can manage personalities.");
         await using var db = await Scope(actor).OpenTenantAsync(ct);
         var row = await db.AiPersonalities.SingleOrDefaultAsync(p => p.Id == id, ct);
-        if (row is null) return ChatResult<string>.Fail("This personality no longer exists.");
+        if (row is null) return Result<string>.Fail("This personality no longer exists.");
         string outcome;
         if (await db.Chats.AnyAsync(c => c.PersonalityId == id, ct))
         {
@@ -108,7 +108,7 @@ public sealed class PersonalityStore(WorkspaceDirectory directory, ChatModelCata
             outcome = "Personality deleted.";
         }
         await db.CommitAsync(ct);
-        return ChatResult<string>.Success(outcome);
+        return Result<string>.Of(outcome);
     }
 
     private static string? Validate(PersonalityInput p) =>

@@ -19,11 +19,11 @@ public sealed class PreferencesStore(MainDbFactory main, ChatModelCatalog models
 
     /// <summary>Saves from a workspace's settings page: a default model must be one of that workspace's catalog.
     /// (Preferences span workspaces: where another workspace doesn't offer the model, its answers skip it.)</summary>
-    public async Task<ChatResult<UserPreferences>> SaveAsync(ChatActor actor, UserPreferences changes, CancellationToken ct = default)
+    public async Task<Result<UserPreferences>> SaveAsync(ChatActor actor, UserPreferences changes, CancellationToken ct = default)
     {
         if (await models.RefusalAsync(actor.WorkspaceId, changes.DefaultModel, ct) is { } notOffered)
-            return ChatResult<UserPreferences>.Fail(notOffered);
-        return ChatResult<UserPreferences>.Success(await SaveAsync(actor.UserId, changes, ct));
+            return Result<UserPreferences>.Fail(notOffered);
+        return Result<UserPreferences>.Of(await SaveAsync(actor.UserId, changes, ct));
     }
 
     public async Task<UserPreferences> SaveAsync(Guid userId, UserPreferences changes, CancellationToken ct = default)

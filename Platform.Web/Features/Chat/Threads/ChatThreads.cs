@@ -75,43 +75,43 @@ public sealed class ChatThreads(WorkspaceDirectory workspaces, GenerationRegistr
         return hits.Select(h => new ChatSearchHit(h.Id, h.Title, h.Snippet is null ? null : Snippet(h.Snippet, text))).ToList();
     }
 
-    public Task<ChatResult<bool>> RenameAsync(ChatActor actor, Guid chatId, string title, CancellationToken ct = default)
+    public Task<Result<bool>> RenameAsync(ChatActor actor, Guid chatId, string title, CancellationToken ct = default)
     {
         title = title.Trim();
-        if (title.Length == 0) return Task.FromResult(ChatResult<bool>.Fail("A title can't be empty."));
-        if (title.Length > 200) return Task.FromResult(ChatResult<bool>.Fail("A title can be at most 200 characters."));
+        if (title.Length == 0) return Task.FromResult(Result<bool>.Fail("A title can't be empty."));
+        if (title.Length > 200) return Task.FromResult(Result<bool>.Fail("A title can be at most 200 characters."));
         return UpdateAsync(actor, chatId, c => { c.Title = title; c.TitleIsCustom = true; }, ct);
     }
 
-    public Task<ChatResult<bool>> SetPinnedAsync(ChatActor actor, Guid chatId, bool pinned, CancellationToken ct = default) =>
+    public Task<Result<bool>> SetPinnedAsync(ChatActor actor, Guid chatId, bool pinned, CancellationToken ct = default) =>
         UpdateAsync(actor, chatId, c => c.IsPinned = pinned, ct);
 
-    public Task<ChatResult<bool>> SetArchivedAsync(ChatActor actor, Guid chatId, bool archived, CancellationToken ct = default) =>
+    public Task<Result<bool>> SetArchivedAsync(ChatActor actor, Guid chatId, bool archived, CancellationToken ct = default) =>
         UpdateAsync(actor, chatId, c => c.IsArchived = archived, ct);
 
-    public Task<ChatResult<bool>> SetSharedAsync(ChatActor actor, Guid chatId, bool shared, CancellationToken ct = default) =>
+    public Task<Result<bool>> SetSharedAsync(ChatActor actor, Guid chatId, bool shared, CancellationToken ct = default) =>
         UpdateAsync(actor, chatId, c => c.SharedWithWorkspace = shared, ct);
 
     /// <summary>Soft delete: the chat disappears from the list and can be restored for a while.</summary>
-    public Task<ChatResult<bool>> DeleteAsync(ChatActor actor, Guid chatId, CancellationToken ct = default) =>
+    public Task<Result<bool>> DeleteAsync(ChatActor actor, Guid chatId, CancellationToken ct = default) =>
         UpdateAsync(actor, chatId, c => c.DeletedAt = DateTimeOffset.UtcNow, ct, includeDeleted: false);
 
-    public Task<ChatResult<bool>> RestoreAsync(ChatActor actor, Guid chatId, CancellationToken ct = default) =>
+    public Task<Result<bool>> RestoreAsync(ChatActor actor, Guid chatId, CancellationToken ct = default) =>
         UpdateAsync(actor, chatId, c => c.DeletedAt = null, ct, includeDeleted: true);
 
-    private async Task<ChatResult<bool>> UpdateAsync(ChatActor actor, Guid chatId, Action<ChatEntity> change,
+    private async Task<Result<bool>> UpdateAsync(ChatActor actor, Guid chatId, Action<ChatEntity> change,
         CancellationToken ct, bool includeDeleted = false)
     {
         var scope = workspaces.MemberScope(actor.WorkspaceId, actor.UserId);
-        if (await scope.RecheckAsync(ct) is { } gone) return ChatResult<bool>.Fail(gone);
+        if (await scope.RecheckAsync(ct) is { } gone) return gone;
         await using var db = await scope.OpenTenantAsync(ct);
         var chat = await db.Chats.SingleOrDefaultAsync(c => c.Id == chatId && c.UserId == actor.UserId
             && (includeDeleted ? c.DeletedAt != null : c.DeletedAt == null), ct);
-        if (chat is null) return ChatResult<bool>.Fail("This chat does not exist or is not yours.");
+        if (chat is null) return Failure.NotFound("This chat does not exist or is not yours.");
         change(chat);
         await db.CommitAsync(ct);
         registry.Announce(new ChatActivity(actor.WorkspaceId, actor.UserId, chatId));
-        return ChatResult<bool>.Success(true);
+        return Result<bool>.Of(true);
     }
 
     private static string Like(string text) =>

@@ -14,12 +14,12 @@ public sealed class GitImportLibrary(CurrentWorkspace workspace, GitSourceServic
     public Task<List<GitSyncRunRow>> HistoryAsync(Guid sourceId, CancellationToken ct = default) =>
         sources.HistoryAsync(workspace.WorkspaceId, workspace.UserId, sourceId, ct: ct);
 
-    public Task<GitActionResult> AddAsync(GitSourceRequest request, CancellationToken ct = default) =>
+    public Task<Result<Guid>> AddAsync(GitSourceRequest request, CancellationToken ct = default) =>
         sources.AddAsync(workspace.WorkspaceId, workspace.UserId, request, ct);
 
-    public Task<GitActionResult> SyncNowAsync(Guid sourceId, CancellationToken ct = default) =>
+    public Task<Result<Guid>> SyncNowAsync(Guid sourceId, CancellationToken ct = default) =>
         sources.SyncNowAsync(workspace.WorkspaceId, workspace.UserId, sourceId, ct);
 
-    public Task<GitActionResult> RemoveAsync(Guid sourceId, bool deleteDocuments, CancellationToken ct = default) =>
+    public Task<Result<Guid>> RemoveAsync(Guid sourceId, bool deleteDocuments, CancellationToken ct = default) =>
         sources.RemoveAsync(workspace.WorkspaceId, workspace.UserId, sourceId, deleteDocuments, ct);
 }

@@ -24,13 +24,6 @@ public sealed record GitSyncRunRow(Guid Id, string Status, string Trigger, DateT
 /// <summary>What the import dialog submits. Branch null = the remote's default; AutoSyncMinutes null = off.</summary>
 public sealed record GitSourceRequest(string Repository, string? Branch = null, string? SubFolder = null, int? AutoSyncMinutes = null);
 
-/// <summary>Outcome of an action; <see cref="Error"/> is fit to show.</summary>
-public sealed record GitActionResult(Guid? SourceId, string? Error)
-{
-    public bool Ok => Error is null;
-    public static GitActionResult Fail(string error) => new(null, error);
-}
-
 /// <summary>
 /// Git sources of a workspace: list and history for every member; add, sync and remove for whoever may manage
 /// documents (the manage_documents permission: owners, admins, custom roles granting it) — checked here, since
@@ -64,25 +57,25 @@ public sealed class GitSourceService(
 
     /// <summary>Validates the address, branch and folder, asks the remote whether the branch exists (ls-remote, no
     /// clone), saves the source and queues its first sync.</summary>
-    public async Task<GitActionResult> AddAsync(Guid workspaceId, Guid? userId, GitSourceRequest request, CancellationToken ct = default)
+    public async Task<Result<Guid>> AddAsync(Guid workspaceId, Guid? userId, GitSourceRequest request, CancellationToken ct = default)
     {
-        if (await RefusalAsync(workspaceId, userId, ct) is { } refusal) return GitActionResult.Fail(refusal);
+        if (await RefusalAsync(workspaceId, userId, ct) is { } refusal) return refusal;
         var (address, error) = GitAddressRules.Parse(request.Repository, options.Value.LocalRoots);
-        if (address is null) return GitActionResult.Fail(error!);
+        if (address is null) return Result<Guid>.Fail(error!);
         var branch = string.IsNullOrWhiteSpace(request.Branch) ? null : request.Branch.Trim();
-        if (GitAddressRules.CheckBranch(branch) is { } badBranch) return GitActionResult.Fail(badBranch);
+        if (GitAddressRules.CheckBranch(branch) is { } badBranch) return Result<Guid>.Fail(badBranch);
         var (folder, badFolder) = GitAddressRules.CheckSubFolder(request.SubFolder);
-        if (badFolder is not null) return GitActionResult.Fail(badFolder);
+        if (badFolder is not null) return Result<Guid>.Fail(badFolder);
         if (request.AutoSyncMinutes is < MinAutoSyncMinutes)
-            return GitActionResult.Fail($"Auto-sync can run every {MinAutoSyncMinutes} minutes at most often.");
+            return Result<Guid>.Fail($"Auto-sync can run every {MinAutoSyncMinutes} minutes at most often.");
 
         await using (var db = await tenants.OpenAsync(workspaceId, userId, ct))
         {
             if (await db.GitSources.AnyAsync(s => s.Repository == address.Display && s.Branch == branch && s.SubFolder == folder, ct))
-                return GitActionResult.Fail("This repository, branch and folder are already a source of this knowledge base.");
+                return Result<Guid>.Fail("This repository, branch and folder are already a source of this knowledge base.");
         }
         var (resolved, unreachable) = await repository.ProbeAsync(address, branch, ct);
-        if (resolved is null) return GitActionResult.Fail(unreachable!);
+        if (resolved is null) return Result<Guid>.Fail(unreachable!);
 
         await using var write = await tenants.OpenAsync(workspaceId, userId, ct);
         var source = new GitSource
@@ -95,35 +88,35 @@ public sealed class GitSourceService(
         await write.CommitAsync(ct);
         signals.WorkAvailable(workspaceId);
         signals.Publish(new GitSourceChange(workspaceId, source.Id, source.Status));
-        return new GitActionResult(source.Id, null);
+        return source.Id;
     }
 
-    public async Task<GitActionResult> SyncNowAsync(Guid workspaceId, Guid? userId, Guid sourceId, CancellationToken ct = default)
+    public async Task<Result<Guid>> SyncNowAsync(Guid workspaceId, Guid? userId, Guid sourceId, CancellationToken ct = default)
     {
-        if (await RefusalAsync(workspaceId, userId, ct) is { } refusal) return GitActionResult.Fail(refusal);
+        if (await RefusalAsync(workspaceId, userId, ct) is { } refusal) return refusal;
         await using var db = await tenants.OpenAsync(workspaceId, userId, ct);
         var rows = await db.GitSources.Where(s => s.Id == sourceId && (s.Status == GitSourceStatus.Idle || s.Status == GitSourceStatus.Failed))
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, GitSourceStatus.Queued).SetProperty(x => x.StatusReason, (string?)null)
                 .SetProperty(x => x.NextTrigger, GitSyncTrigger.Manual).SetProperty(x => x.NextRequestedByUserId, userId)
                 .SetProperty(x => x.Attempts, 0).SetProperty(x => x.UpdatedAt, DateTimeOffset.UtcNow), ct);
         if (rows == 0)
-            return GitActionResult.Fail(await db.GitSources.AnyAsync(s => s.Id == sourceId, ct)
+            return Result<Guid>.Fail(await db.GitSources.AnyAsync(s => s.Id == sourceId, ct)
                 ? "A sync of this source is already queued or running." : "The source no longer exists.");
         await db.CommitAsync(ct);
         signals.WorkAvailable(workspaceId);
         signals.Publish(new GitSourceChange(workspaceId, sourceId, GitSourceStatus.Queued));
-        return new GitActionResult(sourceId, null);
+        return sourceId;
     }
 
     /// <summary>Removes the source and its history; its documents are deleted or kept (then as ordinary documents).</summary>
-    public async Task<GitActionResult> RemoveAsync(Guid workspaceId, Guid? userId, Guid sourceId, bool deleteDocuments, CancellationToken ct = default)
+    public async Task<Result<Guid>> RemoveAsync(Guid workspaceId, Guid? userId, Guid sourceId, bool deleteDocuments, CancellationToken ct = default)
     {
-        if (await RefusalAsync(workspaceId, userId, ct) is { } refusal) return GitActionResult.Fail(refusal);
+        if (await RefusalAsync(workspaceId, userId, ct) is { } refusal) return refusal;
         await using var db = await tenants.OpenAsync(workspaceId, userId, ct);
         // Waits for a sync applying its changes right now; that sync then finds the source gone.
         var locked = await db.GitSources.FromSql($"SELECT * FROM tenant.git_sources WHERE workspace_id = {workspaceId} AND id = {sourceId} FOR UPDATE")
             .AsNoTracking().ToListAsync(ct);
-        if (locked.Count == 0) return GitActionResult.Fail("The source no longer exists.");
+        if (locked.Count == 0) return Result<Guid>.Fail("The source no longer exists.");
         var documents = db.Documents.Where(d => d.GitSourceId == sourceId);
         if (deleteDocuments) await documents.ExecuteDeleteAsync(ct);
         else await documents.ExecuteUpdateAsync(s => s.SetProperty(d => d.GitSourceId, (Guid?)null), ct);
@@ -131,10 +124,10 @@ public sealed class GitSourceService(
         await db.CommitAsync(ct);
         signals.Publish(new GitSourceChange(workspaceId, sourceId, "removed"));
         ingestion.Publish(new DocumentChange(workspaceId, Guid.Empty, "deleted", 0, null));
-        return new GitActionResult(sourceId, null);
+        return sourceId;
     }
 
-    private async Task<string?> RefusalAsync(Guid workspaceId, Guid? userId, CancellationToken ct) =>
-        userId is null ? "Sign in to manage Git sources."
+    private async Task<Failure?> RefusalAsync(Guid workspaceId, Guid? userId, CancellationToken ct) =>
+        userId is null ? Failure.Forbidden("Sign in to manage Git sources.")
             : await permissions.CheckAsync(workspaceId, userId.Value, WorkspacePermission.ManageDocuments, ct);
 }

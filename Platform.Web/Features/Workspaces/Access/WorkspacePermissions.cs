@@ -41,19 +41,21 @@ public sealed class WorkspacePermissions(MainDbFactory main)
     public async Task<bool> HasAsync(Guid workspaceId, Guid userId, string permission, CancellationToken ct = default) =>
         (await GetAsync(workspaceId, userId, ct))?.Has(permission) == true;
 
-    /// <summary>Null when allowed, else the reason to show.</summary>
-    public async Task<string?> CheckAsync(Guid workspaceId, Guid userId, string permission, CancellationToken ct = default)
+    /// <summary>Null when allowed, else the refusal (<see cref="FailureKind.Forbidden"/>) to show.</summary>
+    public async Task<Failure?> CheckAsync(Guid workspaceId, Guid userId, string permission, CancellationToken ct = default)
     {
         var grant = await GetAsync(workspaceId, userId, ct);
-        if (grant is null) return "You are not a member of this workspace.";
-        if (!grant.IsActive) return "This workspace is suspended.";
-        return grant.Has(permission) ? null : $"You don't have permission to {WorkspacePermission.Describe(permission).ToLowerInvariant()}.";
+        if (grant is null) return Failure.Forbidden("You are not a member of this workspace.");
+        if (!grant.IsActive) return Failure.Forbidden(WorkspaceDirectory.SuspendedMessage);
+        return grant.Has(permission)
+            ? null
+            : Failure.Forbidden($"You don't have permission to {WorkspacePermission.Describe(permission).ToLowerInvariant()}.");
     }
 
     /// <summary>For services that prefer an exception: throws <see cref="WorkspaceAccessDeniedException"/>.</summary>
     public async Task<WorkspaceGrant> RequireAsync(Guid workspaceId, Guid userId, string permission, CancellationToken ct = default)
     {
-        if (await CheckAsync(workspaceId, userId, permission, ct) is { } refusal) throw new WorkspaceAccessDeniedException(refusal);
+        if (await CheckAsync(workspaceId, userId, permission, ct) is { } refusal) throw new WorkspaceAccessDeniedException(refusal.Message);
         return (await GetAsync(workspaceId, userId, ct))!;
     }
 }

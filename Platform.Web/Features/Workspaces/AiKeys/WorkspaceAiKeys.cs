@@ -46,30 +46,32 @@ public sealed class WorkspaceAiKeys(
             .ToListAsync(ct);
     }
 
-    /// <summary>Tests the input before anything is stored; null = it works. Takes the permission saving keys takes:
-    /// the test makes the server call a URL someone typed.</summary>
-    public async Task<string?> TestInputAsync(Guid workspaceId, Guid actorId, ProviderKeyInput input, CancellationToken ct = default)
+    /// <summary>Tests the input before anything is stored. Takes the permission saving keys takes: the test makes
+    /// the server call a URL someone typed.</summary>
+    public async Task<Result> TestInputAsync(Guid workspaceId, Guid actorId, ProviderKeyInput input, CancellationToken ct = default)
     {
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal) return refusal;
-        if (Validate(input) is { } invalid) return invalid;
-        return await tester.TestAsync(input.BaseUrl.Trim(), input.ApiKey, input.ChatModel, input.EmbeddingModel, ct);
+        if (Validate(input) is { } invalid) return Result.Fail(invalid);
+        return await tester.TestAsync(input.BaseUrl.Trim(), input.ApiKey, input.ChatModel, input.EmbeddingModel, ct) is { } failed
+            ? Failure.Unavailable(failed)
+            : Result.Success;
     }
 
     /// <summary>Adds a provider; the newest added becomes the active one.</summary>
-    public async Task<WorkspaceResult<Guid>> AddAsync(Guid workspaceId, Guid actorId, ProviderKeyInput input, CancellationToken ct = default)
+    public async Task<Result<Guid>> AddAsync(Guid workspaceId, Guid actorId, ProviderKeyInput input, CancellationToken ct = default)
     {
-        if (Validate(input) is { } invalid) return WorkspaceResult<Guid>.Fail(invalid);
+        if (Validate(input) is { } invalid) return Result<Guid>.Fail(invalid);
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal)
-            return WorkspaceResult<Guid>.Fail(refusal);
+            return refusal;
         // Refused addresses are refused at use too (WorkspaceAiHttp); saying so now saves a confusing first chat.
         var check = await OutboundAddressGuard.CheckAsync(new Uri(input.BaseUrl.Trim()).Host, platformAi.Value.AllowPrivateNetworks, ct);
-        if (check.Refusal == OutboundRefusal.PrivateNetwork) return WorkspaceResult<Guid>.Fail(WorkspaceAiHttp.Refused);
+        if (check.Refusal == OutboundRefusal.PrivateNetwork) return Result<Guid>.Fail(WorkspaceAiHttp.Refused);
         // A paid provider's chat model must have a price (or Pricing:DefaultModel): it would otherwise run unbilled.
         if (!prices.CanBill(ChatProviderFactory.ProviderName(input.BaseUrl.Trim()), input.ChatModel.Trim()))
-            return WorkspaceResult<Guid>.Fail(PriceTable.Unpriced(input.ChatModel.Trim()));
+            return Result<Guid>.Fail(PriceTable.Unpriced(input.ChatModel.Trim()));
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         if (await db.WorkspaceProviderKeys.AnyAsync(k => k.WorkspaceId == workspaceId && k.Name == input.Name.Trim(), ct))
-            return WorkspaceResult<Guid>.Fail($"There is already a provider named '{input.Name.Trim()}'.");
+            return Result<Guid>.Fail($"There is already a provider named '{input.Name.Trim()}'.");
         await db.WorkspaceProviderKeys.Where(k => k.WorkspaceId == workspaceId && k.IsActive)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.IsActive, false), ct);
         var key = new WorkspaceProviderKey
@@ -87,7 +89,7 @@ public sealed class WorkspaceAiKeys(
     }
 
     /// <summary>Replaces the key (models and URL unchanged).</summary>
-    public Task<WorkspaceResult> RotateAsync(Guid workspaceId, Guid actorId, Guid keyId, string? newApiKey, CancellationToken ct = default) =>
+    public Task<Result> RotateAsync(Guid workspaceId, Guid actorId, Guid keyId, string? newApiKey, CancellationToken ct = default) =>
         ChangeAsync(workspaceId, actorId, keyId, "ai_key.rotated", key =>
         {
             SetSecret(key, newApiKey);
@@ -95,37 +97,37 @@ public sealed class WorkspaceAiKeys(
             key.LastTestResult = null;
         }, ct);
 
-    public Task<WorkspaceResult> ActivateAsync(Guid workspaceId, Guid actorId, Guid keyId, CancellationToken ct = default) =>
+    public Task<Result> ActivateAsync(Guid workspaceId, Guid actorId, Guid keyId, CancellationToken ct = default) =>
         ChangeAsync(workspaceId, actorId, keyId, "ai_key.activated", key => key.IsActive = true, ct, deactivateOthers: true);
 
     /// <summary>Stops using the workspace's own providers: back to the platform's (or built-in offline) ones.</summary>
-    public async Task<WorkspaceResult> UsePlatformDefaultAsync(Guid workspaceId, Guid actorId, CancellationToken ct = default)
+    public async Task<Result> UsePlatformDefaultAsync(Guid workspaceId, Guid actorId, CancellationToken ct = default)
     {
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal)
-            return WorkspaceResult.Fail(refusal);
+            return refusal;
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         await db.WorkspaceProviderKeys.Where(k => k.WorkspaceId == workspaceId && k.IsActive)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.IsActive, false), ct);
         AuditTrail.Add(db, workspaceId, actorId, "ai_key.platform_default", "workspace", workspaceId);
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
-    public async Task<WorkspaceResult> DeleteAsync(Guid workspaceId, Guid actorId, Guid keyId, CancellationToken ct = default)
+    public async Task<Result> DeleteAsync(Guid workspaceId, Guid actorId, Guid keyId, CancellationToken ct = default)
     {
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal)
-            return WorkspaceResult.Fail(refusal);
+            return refusal;
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         var deleted = await db.WorkspaceProviderKeys.Where(k => k.WorkspaceId == workspaceId && k.Id == keyId).ExecuteDeleteAsync(ct);
         if (deleted > 0) AuditTrail.Add(db, workspaceId, actorId, "ai_key.deleted", "provider_key", keyId);
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     /// <summary>Tests a stored provider with its stored (decrypted) key and records the outcome.</summary>
-    public async Task<WorkspaceResult> TestStoredAsync(Guid workspaceId, Guid actorId, Guid keyId, CancellationToken ct = default)
+    public async Task<Result> TestStoredAsync(Guid workspaceId, Guid actorId, Guid keyId, CancellationToken ct = default)
     {
         string? outcome = null;
         var result = await ChangeAsync(workspaceId, actorId, keyId, "ai_key.tested", _ => { }, ct, async key =>
@@ -134,7 +136,7 @@ public sealed class WorkspaceAiKeys(
             key.LastTestedAt = DateTimeOffset.UtcNow;
             key.LastTestResult = outcome is null ? "ok" : outcome[..Math.Min(outcome.Length, 500)];
         });
-        return !result.Ok ? result : outcome is null ? WorkspaceResult.Success : WorkspaceResult.Fail(outcome);
+        return !result.Ok ? result : outcome is null ? Result.Success : Result.Fail(outcome);
     }
 
     /// <summary>IWorkspaceAiSettingsProvider: the active provider's endpoints, else the platform's.</summary>
@@ -151,15 +153,15 @@ public sealed class WorkspaceAiKeys(
             key.EmbeddingModel is null ? platform.Embeddings : new AiEndpoint(key.BaseUrl, apiKey, key.EmbeddingModel) { WorkspaceSupplied = true });
     }
 
-    private async Task<WorkspaceResult> ChangeAsync(Guid workspaceId, Guid actorId, Guid keyId, string action,
+    private async Task<Result> ChangeAsync(Guid workspaceId, Guid actorId, Guid keyId, string action,
         Action<WorkspaceProviderKey> change, CancellationToken ct, Func<WorkspaceProviderKey, Task>? changeAsync = null,
         bool deactivateOthers = false)
     {
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal)
-            return WorkspaceResult.Fail(refusal);
+            return refusal;
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         var key = await db.WorkspaceProviderKeys.SingleOrDefaultAsync(k => k.WorkspaceId == workspaceId && k.Id == keyId, ct);
-        if (key is null) return WorkspaceResult.Fail("That provider no longer exists.");
+        if (key is null) return Result.Fail("That provider no longer exists.");
         if (deactivateOthers)
             await db.WorkspaceProviderKeys.Where(k => k.WorkspaceId == workspaceId && k.IsActive && k.Id != keyId)
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.IsActive, false), ct);
@@ -168,7 +170,7 @@ public sealed class WorkspaceAiKeys(
         AuditTrail.Add(db, workspaceId, actorId, action, "provider_key", key.Id, new { key.Name, key.KeyHint, key.LastTestResult });
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     private void SetSecret(WorkspaceProviderKey key, string? apiKey)

@@ -50,7 +50,7 @@ public sealed class WorkspaceDataPlacement(
     public async Task<OwnDatabaseCheck> TestAsync(Guid workspaceId, Guid actorId, OwnDatabaseInput input, CancellationToken ct = default)
     {
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal)
-            return new OwnDatabaseCheck(refusal);
+            return new OwnDatabaseCheck(refusal.Message);
         return (await ProbeAsync(input.ToConnectionString(), alreadyConnected: false, ct)).Check;
     }
 
@@ -100,23 +100,23 @@ public sealed class WorkspaceDataPlacement(
     }
 
     /// <summary>Tests, migrates and switches the workspace to its own database.</summary>
-    public async Task<WorkspaceResult<OwnDatabaseCheck>> ConnectAsync(Guid workspaceId, Guid actorId, OwnDatabaseInput input,
+    public async Task<Result<OwnDatabaseCheck>> ConnectAsync(Guid workspaceId, Guid actorId, OwnDatabaseInput input,
         CancellationToken ct = default)
     {
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal)
-            return WorkspaceResult<OwnDatabaseCheck>.Fail(refusal);
+            return refusal;
         var connectionString = input.ToConnectionString();
         var (check, pinned) = await ProbeAsync(connectionString, alreadyConnected: false, ct);
-        if (!check.Usable) return WorkspaceResult<OwnDatabaseCheck>.Fail(check.Error!);
+        if (!check.Usable) return Result<OwnDatabaseCheck>.Fail(check.Error!);
 
         var current = await GetStatusAsync(workspaceId, actorId, ct);
         if (current?.Placement == DataPlacement.OwnDatabase)
-            return WorkspaceResult<OwnDatabaseCheck>.Fail("This workspace already uses its own database. Moving to another " +
+            return Result<OwnDatabaseCheck>.Fail("This workspace already uses its own database. Moving to another " +
                 "database is not supported yet.");
         var platformStore = options.Value.PlatformTenant;
         var existing = await TenantStoreRows.CountAsync(sources, platformStore, workspaceId, ct);
         if (existing.Where(kv => kv.Key != "ai_personalities").Sum(kv => kv.Value) > 0)
-            return WorkspaceResult<OwnDatabaseCheck>.Fail("This workspace already has documents or chats on the platform " +
+            return Result<OwnDatabaseCheck>.Fail("This workspace already has documents or chats on the platform " +
                 "database. Moving existing data to another database is not supported yet.");
 
         var hint = ConnectionStrings.Hint(connectionString);
@@ -137,7 +137,7 @@ public sealed class WorkspaceDataPlacement(
                          ?? "the database stopped answering or answered unexpectedly";
             await RecordAppAsync(workspaceId, actorId, connectionString, hint, WorkspaceAppStatus.Failed, null, reason, switchTo: false, ct);
             await sources.ForgetAsync(pinned!);
-            return WorkspaceResult<OwnDatabaseCheck>.Fail($"Preparing the database failed: {reason}. Nothing was switched: the " +
+            return Result<OwnDatabaseCheck>.Fail($"Preparing the database failed: {reason}. Nothing was switched: the " +
                 "workspace keeps using the platform database. Fix the problem and try again.");
         }
 
@@ -151,14 +151,14 @@ public sealed class WorkspaceDataPlacement(
 
     /// <summary>"Re-check": reachability and schema version of the workspace's own database; brings the schema up
     /// to date when it is behind. A transient failure is recorded but does not switch anything.</summary>
-    public async Task<WorkspaceResult<DataStatus>> RecheckAsync(Guid workspaceId, Guid actorId, CancellationToken ct = default)
+    public async Task<Result<DataStatus>> RecheckAsync(Guid workspaceId, Guid actorId, CancellationToken ct = default)
     {
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageSettings, ct) is { } refusal)
-            return WorkspaceResult<DataStatus>.Fail(refusal);
+            return refusal;
         await using (var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct))
         {
             var app = await db.WorkspaceApps.Where(a => a.WorkspaceId == workspaceId).OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
-            if (app is null) return WorkspaceResult<DataStatus>.Fail("This workspace has no database of its own; its data is on the platform database.");
+            if (app is null) return Result<DataStatus>.Fail("This workspace has no database of its own; its data is on the platform database.");
             var connectionString = resolver.Protector.Unprotect(app.EncryptedConnectionString);
             // A role refused by today's rules shows up as LastError but the workspace keeps its Ready status (it keeps
             // working, flagged); only a refused host (the platform's own server, a socket) is not opened at all.

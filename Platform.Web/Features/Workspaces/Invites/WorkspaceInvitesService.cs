@@ -33,20 +33,20 @@ public sealed class WorkspaceInvitesService(
 {
     public static readonly TimeSpan DefaultValidity = TimeSpan.FromDays(7);
 
-    public async Task<WorkspaceResult<CreatedInvite>> CreateAsync(Guid workspaceId, Guid actorId, string email, string role,
+    public async Task<Result<CreatedInvite>> CreateAsync(Guid workspaceId, Guid actorId, string email, string role,
         TimeSpan? validFor = null, CancellationToken ct = default)
     {
         email = email.Trim();
         if (!EmailAddresses.IsValid(email))
-            return WorkspaceResult<CreatedInvite>.Fail($"'{email}' is not an email address.");
-        if (!BuiltInRoles.All.Contains(role)) return WorkspaceResult<CreatedInvite>.Fail($"Unknown role '{role}'.");
+            return Result<CreatedInvite>.Fail($"'{email}' is not an email address.");
+        if (!BuiltInRoles.All.Contains(role)) return Result<CreatedInvite>.Fail($"Unknown role '{role}'.");
         var actor = await permissions.GetAsync(workspaceId, actorId, ct);
         if (actor is null || !actor.Has(WorkspacePermission.ManageMembers))
-            return WorkspaceResult<CreatedInvite>.Fail("You don't have permission to invite people to this workspace.");
+            return Result<CreatedInvite>.Fail("You don't have permission to invite people to this workspace.");
         if (role == BuiltInRoles.Owner && !actor.IsOwner)
-            return WorkspaceResult<CreatedInvite>.Fail("Only an owner can invite another owner.");
+            return Result<CreatedInvite>.Fail("Only an owner can invite another owner.");
         if (RoleGrants.CheckCanGrant(actor, WorkspacePermission.ForBuiltInRole(role)) is { } refusal)
-            return WorkspaceResult<CreatedInvite>.Fail(refusal);
+            return Failure.Forbidden(refusal);
 
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var now = clock.GetUtcNow();
@@ -60,7 +60,7 @@ public sealed class WorkspaceInvitesService(
         {
             if (await (from m in db.WorkspaceMembers join u in db.Users on m.UserId equals u.Id
                        where m.WorkspaceId == workspaceId && u.NormalizedEmail == email.ToUpperInvariant() select m).AnyAsync(ct))
-                return WorkspaceResult<CreatedInvite>.Fail($"{email} is already a member.");
+                return Result<CreatedInvite>.Fail($"{email} is already a member.");
             var workspaceName = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Name).SingleAsync(ct);
             db.WorkspaceInvites.Add(invite);
             AuditTrail.Add(db, workspaceId, actorId, "invite.created", "invite", invite.Id, new { email, role, invite.ExpiresAt });
@@ -87,24 +87,24 @@ public sealed class WorkspaceInvitesService(
             .ToListAsync(ct);
     }
 
-    public async Task<WorkspaceResult> RevokeAsync(Guid workspaceId, Guid actorId, Guid inviteId, CancellationToken ct = default)
+    public async Task<Result> RevokeAsync(Guid workspaceId, Guid actorId, Guid inviteId, CancellationToken ct = default)
     {
         if (await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageMembers, ct) is { } refusal)
-            return WorkspaceResult.Fail(refusal);
+            return refusal;
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         var invite = await db.WorkspaceInvites.SingleOrDefaultAsync(i => i.WorkspaceId == workspaceId && i.Id == inviteId, ct);
-        if (invite is null) return WorkspaceResult.Fail("That invite does not exist.");
-        if (invite.AcceptedAt is not null) return WorkspaceResult.Fail("That invite was already accepted; remove the member instead.");
-        if (invite.RevokedAt is not null) return WorkspaceResult.Success;
+        if (invite is null) return Result.Fail("That invite does not exist.");
+        if (invite.AcceptedAt is not null) return Result.Fail("That invite was already accepted; remove the member instead.");
+        if (invite.RevokedAt is not null) return Result.Success;
         invite.RevokedAt = clock.GetUtcNow();
         AuditTrail.Add(db, workspaceId, actorId, "invite.revoked", "invite", invite.Id, new { invite.Email });
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     /// <summary>What the invite page shows before the person accepts. Null: no such (usable) invite.</summary>
-    public async Task<WorkspaceResult<InvitePreview>> PreviewAsync(Guid workspaceId, string token, CancellationToken ct = default)
+    public async Task<Result<InvitePreview>> PreviewAsync(Guid workspaceId, string token, CancellationToken ct = default)
     {
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId), ct);
         var hash = Hash(token);
@@ -112,21 +112,21 @@ public sealed class WorkspaceInvitesService(
                          join w in db.Workspaces on i.WorkspaceId equals w.Id
                          where i.WorkspaceId == workspaceId && i.TokenHash == hash
                          select new { i, w.Name, w.Status }).SingleOrDefaultAsync(ct);
-        if (row is null) return WorkspaceResult<InvitePreview>.Fail("This invite link is not valid.");
-        if (Unusable(row.i, row.Status) is { } why) return WorkspaceResult<InvitePreview>.Fail(why);
+        if (row is null) return Result<InvitePreview>.Fail("This invite link is not valid.");
+        if (Unusable(row.i, row.Status) is { } why) return Result<InvitePreview>.Fail(why);
         return new InvitePreview(row.Name, row.i.Email, row.i.Role, row.i.ExpiresAt);
     }
 
     /// <summary>Joins the signed-in user to the workspace. Single use: the invite is claimed by a conditional
     /// update, so two tabs accepting at once get one membership and one clear refusal.</summary>
-    public async Task<WorkspaceResult<string>> AcceptAsync(Guid workspaceId, string token, Guid userId, CancellationToken ct = default)
+    public async Task<Result<string>> AcceptAsync(Guid workspaceId, string token, Guid userId, CancellationToken ct = default)
     {
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
         var hash = Hash(token);
         var invite = await db.WorkspaceInvites.SingleOrDefaultAsync(i => i.WorkspaceId == workspaceId && i.TokenHash == hash, ct);
         var workspace = await db.Workspaces.SingleOrDefaultAsync(w => w.Id == workspaceId, ct);
-        if (invite is null || workspace is null) return WorkspaceResult<string>.Fail("This invite link is not valid.");
-        if (Unusable(invite, workspace.Status) is { } why) return WorkspaceResult<string>.Fail(why);
+        if (invite is null || workspace is null) return Result<string>.Fail("This invite link is not valid.");
+        if (Unusable(invite, workspace.Status) is { } why) return Result<string>.Fail(why);
 
         var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(ct);
         if (!string.Equals(email, invite.Email, StringComparison.OrdinalIgnoreCase))
@@ -134,16 +134,16 @@ public sealed class WorkspaceInvitesService(
             AuditTrail.Add(db, workspaceId, userId, "invite.wrong_account", "invite", invite.Id, new { invitedEmail = invite.Email });
             await db.SaveChangesAsync(ct);
             await db.Database.CommitTransactionAsync(ct);
-            return WorkspaceResult<string>.Fail($"This invite is for {invite.Email}, but you are signed in as {email}. Sign in with the invited address.");
+            return Result<string>.Fail($"This invite is for {invite.Email}, but you are signed in as {email}. Sign in with the invited address.");
         }
         if (await db.WorkspaceMembers.AnyAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId, ct))
-            return WorkspaceResult<string>.Fail("You are already a member of this workspace.");
+            return Result<string>.Fail("You are already a member of this workspace.");
 
         var now = clock.GetUtcNow();
         var claimed = await db.WorkspaceInvites
             .Where(i => i.WorkspaceId == workspaceId && i.Id == invite.Id && i.AcceptedAt == null && i.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.AcceptedAt, now).SetProperty(i => i.AcceptedByUserId, userId), ct);
-        if (claimed != 1) return WorkspaceResult<string>.Fail("This invite has already been used.");
+        if (claimed != 1) return Result<string>.Fail("This invite has already been used.");
 
         db.WorkspaceMembers.Add(new WorkspaceMember { WorkspaceId = workspaceId, UserId = userId, Role = invite.Role, JoinedAt = now });
         AuditTrail.Add(db, workspaceId, userId, "invite.accepted", "invite", invite.Id, new { invite.Email, invite.Role });

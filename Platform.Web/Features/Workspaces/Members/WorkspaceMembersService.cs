@@ -30,39 +30,39 @@ public sealed class WorkspaceMembersService(MainDbFactory main, WorkspacePermiss
     }
 
     /// <summary>Sets a member's built-in role and optional custom role.</summary>
-    public async Task<WorkspaceResult> ChangeRoleAsync(Guid workspaceId, Guid actorId, Guid memberUserId, string role,
+    public async Task<Result> ChangeRoleAsync(Guid workspaceId, Guid actorId, Guid memberUserId, string role,
         Guid? workspaceRoleId, CancellationToken ct = default)
     {
-        if (!BuiltInRoles.All.Contains(role)) return WorkspaceResult.Fail($"Unknown role '{role}'.");
+        if (!BuiltInRoles.All.Contains(role)) return Result.Fail($"Unknown role '{role}'.");
         var actor = await permissions.GetAsync(workspaceId, actorId, ct);
         if (actor is null || !actor.Has(WorkspacePermission.ManageMembers))
-            return WorkspaceResult.Fail("You don't have permission to change roles in this workspace.");
+            return Result.Fail("You don't have permission to change roles in this workspace.");
 
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         await LockWorkspaceAsync(db, workspaceId, ct);
         var member = await db.WorkspaceMembers.SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == memberUserId, ct);
-        if (member is null) return WorkspaceResult.Fail("That person is not a member of this workspace.");
+        if (member is null) return Result.Fail("That person is not a member of this workspace.");
         if ((member.Role == BuiltInRoles.Owner || role == BuiltInRoles.Owner) && !actor.IsOwner)
-            return WorkspaceResult.Fail("Only an owner can grant or change the owner role.");
+            return Result.Fail("Only an owner can grant or change the owner role.");
         if (member.Role == BuiltInRoles.Owner && role != BuiltInRoles.Owner && await OwnerCountAsync(db, workspaceId, ct) <= 1)
-            return WorkspaceResult.Fail("This is the workspace's last owner. Make someone else an owner first.");
+            return Result.Fail("This is the workspace's last owner. Make someone else an owner first.");
         if (memberUserId == actorId && !actor.IsOwner)
-            return WorkspaceResult.Fail("You can't change your own role. Ask an owner.");
+            return Result.Fail("You can't change your own role. Ask an owner.");
         string[]? customPermissions = null;
         if (workspaceRoleId is { } rid)
         {
             customPermissions = await db.WorkspaceRoles.Where(r => r.WorkspaceId == workspaceId && r.Id == rid)
                 .Select(r => r.Permissions).SingleOrDefaultAsync(ct);
-            if (customPermissions is null) return WorkspaceResult.Fail("That custom role no longer exists.");
+            if (customPermissions is null) return Result.Fail("That custom role no longer exists.");
         }
         // Neither hand out nor take away more than the actor holds: the new role, and the one it replaces.
         var currentCustom = member.WorkspaceRoleId is { } current
             ? await db.WorkspaceRoles.Where(r => r.WorkspaceId == workspaceId && r.Id == current).Select(r => r.Permissions).SingleOrDefaultAsync(ct)
             : null;
         if (RoleGrants.CheckCanGrant(actor, RoleGrants.Of(role, customPermissions)) is { } refusal)
-            return WorkspaceResult.Fail(refusal);
+            return Result.Fail(refusal);
         if (RoleGrants.CheckCanGrant(actor, RoleGrants.Of(member.Role, currentCustom)) is not null)
-            return WorkspaceResult.Fail("That person holds permissions you don't; only someone who holds them all can change their role.");
+            return Result.Fail("That person holds permissions you don't; only someone who holds them all can change their role.");
 
         var before = new { member.Role, member.WorkspaceRoleId };
         member.Role = role;
@@ -71,35 +71,35 @@ public sealed class WorkspaceMembersService(MainDbFactory main, WorkspacePermiss
             new { from = before.Role, to = role, fromCustomRole = before.WorkspaceRoleId, toCustomRole = workspaceRoleId });
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     /// <summary>Removes a member (or, when <paramref name="memberUserId"/> is the actor, leaves). The removed
     /// person's open tabs lose access at their next unit of work or periodic re-check (within a minute).</summary>
-    public async Task<WorkspaceResult> RemoveAsync(Guid workspaceId, Guid actorId, Guid memberUserId, CancellationToken ct = default)
+    public async Task<Result> RemoveAsync(Guid workspaceId, Guid actorId, Guid memberUserId, CancellationToken ct = default)
     {
         var actor = await permissions.GetAsync(workspaceId, actorId, ct);
-        if (actor is null) return WorkspaceResult.Fail("You are not a member of this workspace.");
+        if (actor is null) return Result.Fail("You are not a member of this workspace.");
         var leaving = memberUserId == actorId;
         if (!leaving && !actor.Has(WorkspacePermission.ManageMembers))
-            return WorkspaceResult.Fail("You don't have permission to remove members from this workspace.");
+            return Result.Fail("You don't have permission to remove members from this workspace.");
 
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         await LockWorkspaceAsync(db, workspaceId, ct);
         var member = await db.WorkspaceMembers.SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == memberUserId, ct);
-        if (member is null) return WorkspaceResult.Fail("That person is not a member of this workspace.");
+        if (member is null) return Result.Fail("That person is not a member of this workspace.");
         if (member.Role == BuiltInRoles.Owner)
         {
-            if (!leaving && !actor.IsOwner) return WorkspaceResult.Fail("Only an owner can remove an owner.");
+            if (!leaving && !actor.IsOwner) return Result.Fail("Only an owner can remove an owner.");
             if (await OwnerCountAsync(db, workspaceId, ct) <= 1)
-                return WorkspaceResult.Fail(leaving
+                return Result.Fail(leaving
                     ? "You are the last owner: make someone else an owner before leaving, or delete the workspace."
                     : "This is the workspace's last owner and cannot be removed.");
         }
 
         if (!leaving && RoleGrants.CheckCanGrant(actor, RoleGrants.Of(member.Role, await db.WorkspaceRoles
                 .Where(r => r.WorkspaceId == workspaceId && r.Id == member.WorkspaceRoleId).Select(r => r.Permissions).SingleOrDefaultAsync(ct))) is not null)
-            return WorkspaceResult.Fail("That person holds permissions you don't; only someone who holds them all can remove them.");
+            return Result.Fail("That person holds permissions you don't; only someone who holds them all can remove them.");
 
         db.WorkspaceMembers.Remove(member);
         await db.TeamMembers.Where(t => t.WorkspaceId == workspaceId && t.UserId == memberUserId).ExecuteDeleteAsync(ct);
@@ -107,7 +107,7 @@ public sealed class WorkspaceMembersService(MainDbFactory main, WorkspacePermiss
             new { role = member.Role });
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     /// <summary>Workspaces the user is the only owner of (not counting ones being deleted): while there are any,

@@ -23,22 +23,22 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
     }
 
     /// <summary>Creates (id null) or updates a custom role.</summary>
-    public async Task<WorkspaceResult<Guid>> SaveRoleAsync(Guid workspaceId, Guid actorId, Guid? id, string name,
+    public async Task<Result<Guid>> SaveRoleAsync(Guid workspaceId, Guid actorId, Guid? id, string name,
         IEnumerable<string> rolePermissions, CancellationToken ct = default)
     {
         name = name.Trim();
         var perms = rolePermissions.Distinct().ToArray();
-        if (name.Length is < 2 or > 60) return WorkspaceResult<Guid>.Fail("A role name has 2 to 60 characters.");
-        if (BuiltInRoles.All.Contains(name.ToLowerInvariant())) return WorkspaceResult<Guid>.Fail($"'{name}' is a built-in role.");
+        if (name.Length is < 2 or > 60) return Result<Guid>.Fail("A role name has 2 to 60 characters.");
+        if (BuiltInRoles.All.Contains(name.ToLowerInvariant())) return Result<Guid>.Fail($"'{name}' is a built-in role.");
         if (perms.FirstOrDefault(p => !WorkspacePermission.All.Contains(p)) is { } unknown)
-            return WorkspaceResult<Guid>.Fail($"Unknown permission '{unknown}'.");
+            return Result<Guid>.Fail($"Unknown permission '{unknown}'.");
         if (await ManagerAsync(workspaceId, actorId, ct) is not { } actor)
-            return WorkspaceResult<Guid>.Fail(await RefusalAsync(workspaceId, actorId, ct));
-        if (RoleGrants.CheckCanGrant(actor, perms) is { } tooMuch) return WorkspaceResult<Guid>.Fail(tooMuch);
+            return await RefusalAsync(workspaceId, actorId, ct);
+        if (RoleGrants.CheckCanGrant(actor, perms) is { } tooMuch) return Result<Guid>.Fail(tooMuch);
 
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         if (await db.WorkspaceRoles.AnyAsync(r => r.WorkspaceId == workspaceId && r.Name == name && r.Id != id, ct))
-            return WorkspaceResult<Guid>.Fail($"There is already a role named '{name}'.");
+            return Result<Guid>.Fail($"There is already a role named '{name}'.");
         WorkspaceRole? role;
         if (id is null)
         {
@@ -48,8 +48,8 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         else
         {
             role = await db.WorkspaceRoles.SingleOrDefaultAsync(r => r.WorkspaceId == workspaceId && r.Id == id, ct);
-            if (role is null) return WorkspaceResult<Guid>.Fail("That role no longer exists.");
-            if (RoleGrants.CheckCanGrant(actor, role.Permissions) is not null) return WorkspaceResult<Guid>.Fail(BeyondYou);
+            if (role is null) return Result<Guid>.Fail("That role no longer exists.");
+            if (RoleGrants.CheckCanGrant(actor, role.Permissions) is not null) return Result<Guid>.Fail(BeyondYou);
             role.Name = name;
             role.Permissions = perms;
         }
@@ -60,14 +60,14 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         return role.Id;
     }
 
-    public async Task<WorkspaceResult> DeleteRoleAsync(Guid workspaceId, Guid actorId, Guid id, CancellationToken ct = default)
+    public async Task<Result> DeleteRoleAsync(Guid workspaceId, Guid actorId, Guid id, CancellationToken ct = default)
     {
         if (await ManagerAsync(workspaceId, actorId, ct) is not { } actor)
-            return WorkspaceResult.Fail(await RefusalAsync(workspaceId, actorId, ct));
+            return await RefusalAsync(workspaceId, actorId, ct);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         var role = await db.WorkspaceRoles.SingleOrDefaultAsync(r => r.WorkspaceId == workspaceId && r.Id == id, ct);
-        if (role is null) return WorkspaceResult.Success;
-        if (RoleGrants.CheckCanGrant(actor, role.Permissions) is not null) return WorkspaceResult.Fail(BeyondYou);
+        if (role is null) return Result.Success;
+        if (RoleGrants.CheckCanGrant(actor, role.Permissions) is not null) return Result.Fail(BeyondYou);
         // Members holding it fall back to their built-in role; teams carrying it stop granting anything.
         await db.WorkspaceMembers.Where(m => m.WorkspaceId == workspaceId && m.WorkspaceRoleId == id)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.WorkspaceRoleId, (Guid?)null), ct);
@@ -77,7 +77,7 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         AuditTrail.Add(db, workspaceId, actorId, "role.deleted", "workspace_role", id, new { role.Name });
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     public async Task<IReadOnlyList<TeamRow>> ListTeamsAsync(Guid workspaceId, Guid actorId, CancellationToken ct = default)
@@ -92,26 +92,26 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
 
     /// <summary>Creates (id null) or updates a team, sets its members (who must be workspace members) and the custom
     /// role it grants them (<paramref name="roleId"/>; null for none).</summary>
-    public async Task<WorkspaceResult<Guid>> SaveTeamAsync(Guid workspaceId, Guid actorId, Guid? id, string name,
+    public async Task<Result<Guid>> SaveTeamAsync(Guid workspaceId, Guid actorId, Guid? id, string name,
         string? description, IReadOnlyCollection<Guid> memberIds, Guid? roleId = null, CancellationToken ct = default)
     {
         name = name.Trim();
-        if (name.Length is < 2 or > 80) return WorkspaceResult<Guid>.Fail("A team name has 2 to 80 characters.");
+        if (name.Length is < 2 or > 80) return Result<Guid>.Fail("A team name has 2 to 80 characters.");
         if (await ManagerAsync(workspaceId, actorId, ct) is not { } actor)
-            return WorkspaceResult<Guid>.Fail(await RefusalAsync(workspaceId, actorId, ct));
+            return await RefusalAsync(workspaceId, actorId, ct);
 
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         if (await db.Teams.AnyAsync(t => t.WorkspaceId == workspaceId && t.Name == name && t.Id != id, ct))
-            return WorkspaceResult<Guid>.Fail($"There is already a team named '{name}'.");
+            return Result<Guid>.Fail($"There is already a team named '{name}'.");
         var known = await db.WorkspaceMembers.Where(m => m.WorkspaceId == workspaceId && memberIds.Contains(m.UserId))
             .Select(m => m.UserId).ToListAsync(ct);
-        if (known.Count != memberIds.Distinct().Count()) return WorkspaceResult<Guid>.Fail("Teams can only hold members of this workspace.");
+        if (known.Count != memberIds.Distinct().Count()) return Result<Guid>.Fail("Teams can only hold members of this workspace.");
         if (roleId is not null)
         {
             var granted = await RolePermissionsAsync(db, workspaceId, roleId, ct);
-            if (granted is null) return WorkspaceResult<Guid>.Fail("That role no longer exists.");
+            if (granted is null) return Result<Guid>.Fail("That role no longer exists.");
             // A team's role reaches every member, the actor too if they put themselves in it.
-            if (RoleGrants.CheckCanGrant(actor, granted) is { } tooMuch) return WorkspaceResult<Guid>.Fail(tooMuch);
+            if (RoleGrants.CheckCanGrant(actor, granted) is { } tooMuch) return Result<Guid>.Fail(tooMuch);
         }
 
         Team? team;
@@ -123,9 +123,9 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         else
         {
             team = await db.Teams.SingleOrDefaultAsync(t => t.WorkspaceId == workspaceId && t.Id == id, ct);
-            if (team is null) return WorkspaceResult<Guid>.Fail("That team no longer exists.");
+            if (team is null) return Result<Guid>.Fail("That team no longer exists.");
             if (RoleGrants.CheckCanGrant(actor, await RolePermissionsAsync(db, workspaceId, team.WorkspaceRoleId, ct) ?? []) is not null)
-                return WorkspaceResult<Guid>.Fail(BeyondYou);
+                return Result<Guid>.Fail(BeyondYou);
             team.Name = name;
             team.Description = description;
             team.WorkspaceRoleId = roleId;
@@ -139,19 +139,19 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         return team.Id;
     }
 
-    public async Task<WorkspaceResult> DeleteTeamAsync(Guid workspaceId, Guid actorId, Guid id, CancellationToken ct = default)
+    public async Task<Result> DeleteTeamAsync(Guid workspaceId, Guid actorId, Guid id, CancellationToken ct = default)
     {
         if (await ManagerAsync(workspaceId, actorId, ct) is not { } actor)
-            return WorkspaceResult.Fail(await RefusalAsync(workspaceId, actorId, ct));
+            return await RefusalAsync(workspaceId, actorId, ct);
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         var teamRole = await db.Teams.Where(t => t.WorkspaceId == workspaceId && t.Id == id).Select(t => t.WorkspaceRoleId).FirstOrDefaultAsync(ct);
         if (RoleGrants.CheckCanGrant(actor, await RolePermissionsAsync(db, workspaceId, teamRole, ct) ?? []) is not null)
-            return WorkspaceResult.Fail(BeyondYou);
+            return Result.Fail(BeyondYou);
         var deleted = await db.Teams.Where(t => t.WorkspaceId == workspaceId && t.Id == id).ExecuteDeleteAsync(ct);
         if (deleted > 0) AuditTrail.Add(db, workspaceId, actorId, "team.deleted", "team", id);
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
-        return WorkspaceResult.Success;
+        return Result.Success;
     }
 
     private const string BeyondYou = "That role grants permissions you don't hold; only someone who holds them all can change it.";
@@ -163,9 +163,9 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         return grant?.Has(WorkspacePermission.ManageMembers) == true ? grant : null;
     }
 
-    private async Task<string> RefusalAsync(Guid workspaceId, Guid actorId, CancellationToken ct) =>
+    private async Task<Failure> RefusalAsync(Guid workspaceId, Guid actorId, CancellationToken ct) =>
         await permissions.CheckAsync(workspaceId, actorId, WorkspacePermission.ManageMembers, ct)
-        ?? "You don't have permission to manage members of this workspace.";
+        ?? Failure.Forbidden("You don't have permission to manage members of this workspace.");
 
     private static Task<string[]?> RolePermissionsAsync(Platform.Data.Main.MainDbContext db, Guid workspaceId, Guid? roleId, CancellationToken ct) =>
         roleId is null ? Task.FromResult<string[]?>(null)
