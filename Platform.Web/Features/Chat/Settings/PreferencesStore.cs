@@ -44,8 +44,7 @@ public sealed class PreferencesStore(MainDbFactory main, ChatModelCatalog models
         row.ShowStatsForNerds = changes.ShowStatsForNerds;
         row.HidePersonalInfo = changes.HidePersonalInfo;
         row.UpdatedAt = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(ct);
         Saved?.Invoke(userId, row);
         return row;
     }
