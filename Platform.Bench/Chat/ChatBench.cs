@@ -78,7 +78,7 @@ public sealed class ChatBench : IBenchmark
             var sentAt = Stopwatch.GetTimestamp();
             var sent = await conversation.SendAsync(actor, null, $"How many days of paid leave do we get? {tag}");
             var hub = registry.Find(actor.WorkspaceId, sent.Value.AssistantId)!;
-            using (hub.Subscribe(() => { if (hub.Snapshot().Text.Length > 0) first.TrySetResult(Stopwatch.GetTimestamp()); }))
+            using (hub.Changed.Subscribe(_ => { if (hub.Snapshot().Text.Length > 0) first.TrySetResult(Stopwatch.GetTimestamp()); }))
             {
                 var delivered = await first.Task.WaitAsync(TimeSpan.FromSeconds(30));
                 await WaitEndedAsync(registry, actor, sent.Value.AssistantId);
@@ -117,7 +117,7 @@ public sealed class ChatBench : IBenchmark
         var sent = await conversation.SendAsync(actor, null, "Render batches please");
         var hub = registry.Find(actor.WorkspaceId, sent.Value.AssistantId)!;
         var coalescer = new RenderCoalescer(() => Task.CompletedTask, RenderCoalescer.Default);
-        using (hub.Subscribe(coalescer.Notify))
+        using (hub.Changed.Subscribe(_ => coalescer.Notify()))
             await WaitEndedAsync(registry, actor, sent.Value.AssistantId);
         await Task.Delay(RenderCoalescer.Default * 2); // let the last scheduled batch run
         var perToken = coalescer.Renders / (double)tokens;
@@ -144,7 +144,7 @@ public sealed class ChatBench : IBenchmark
             var seenEnd = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
             var lastDelivery = 0L;
             var maxGap = 0L;
-            using var _ = hub.Subscribe(() =>
+            using var _ = hub.Changed.Subscribe(_ =>
             {
                 var now = Stopwatch.GetTimestamp();
                 if (lastDelivery != 0) maxGap = Math.Max(maxGap, now - lastDelivery);
@@ -194,7 +194,7 @@ public sealed class ChatBench : IBenchmark
                 i % 2 == 0 ? [] : [citation], DateTimeOffset.UtcNow, 0, 1, [Guid.NewGuid()], null, null, [])).ToList();
             var view = new ChatView(Guid.NewGuid(), "A chat", false, null, null, "idle", true, false, messages);
             Action handler = () => { };
-            registry.Activity += _ => handler();
+            registry.Activity.Subscribe(_ => handler());
             held.Add(view);
         }
         var after = GC.GetTotalMemory(true);

@@ -53,6 +53,9 @@ public class MainDbContext(DbContextOptions<MainDbContext> options)
         if (Database.CurrentTransaction is { } tx) await tx.CommitAsync(ct);
     }
 
+    /// <summary>Saves and commits the unit of work (no audit entry).</summary>
+    public Task CommitAsync(CancellationToken ct) => CommitAsync(null, ct);
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         builder.HasDefaultSchema(RowLevelSecurity.MainSchema);

@@ -36,10 +36,10 @@ public class ChatComponentTests
     [Fact]
     public async Task A_live_answer_streams_into_the_list_with_coalesced_renders_and_ends_with_a_reload()
     {
-        var registry = new GenerationRegistry();
+        var registry = new GenerationRegistry(Microsoft.Extensions.Logging.Abstractions.NullLogger<GenerationRegistry>.Instance);
         await using var ctx = Context(registry);
         var answerId = Guid.NewGuid();
-        var hub = new GenerationHub(Workspace, Guid.NewGuid(), Guid.NewGuid(), answerId);
+        var hub = new GenerationHub(Workspace, Guid.NewGuid(), Guid.NewGuid(), answerId, Microsoft.Extensions.Logging.Abstractions.NullLogger<GenerationHub>.Instance);
         registry.TryAdd(hub);
         var ended = 0;
         var cut = ctx.Render<MessageList>(p => p
@@ -64,7 +64,7 @@ public class ChatComponentTests
     [Fact]
     public async Task Versions_errors_citations_and_suggestions_are_shown_with_their_actions()
     {
-        await using var ctx = Context(new GenerationRegistry());
+        await using var ctx = Context(new GenerationRegistry(Microsoft.Extensions.Logging.Abstractions.NullLogger<GenerationRegistry>.Instance));
         Guid? regenerated = null, switched = null;
         string? suggested = null;
         Citation? cited = null;
@@ -94,7 +94,7 @@ public class ChatComponentTests
     [Fact]
     public async Task The_composer_sends_trimmed_text_clears_itself_and_offers_stop_while_generating()
     {
-        await using var ctx = Context(new GenerationRegistry());
+        await using var ctx = Context(new GenerationRegistry(Microsoft.Extensions.Logging.Abstractions.NullLogger<GenerationRegistry>.Instance));
         var sent = new List<string>();
         var stopped = 0;
         var cut = ctx.Render<Composer>(p => p
@@ -124,7 +124,7 @@ public class ChatComponentTests
     [Fact]
     public async Task Attachments_show_on_the_question_linking_to_the_document_and_pending_ones_in_the_composer()
     {
-        await using var ctx = Context(new GenerationRegistry());
+        await using var ctx = Context(new GenerationRegistry(Microsoft.Extensions.Logging.Abstractions.NullLogger<GenerationRegistry>.Instance));
         var documentId = Guid.NewGuid();
         var question = Message("user", "What does the travel note say?") with { Attachments = [new ChatAttachment(documentId, "travel.txt")] };
         var list = ctx.Render<MessageList>(p => p
@@ -148,7 +148,7 @@ public class ChatComponentTests
     [Fact]
     public async Task A_refused_edit_keeps_the_edit_box_open_with_the_text_and_an_accepted_one_closes_it()
     {
-        await using var ctx = Context(new GenerationRegistry());
+        await using var ctx = Context(new GenerationRegistry(Microsoft.Extensions.Logging.Abstractions.NullLogger<GenerationRegistry>.Instance));
         var accept = false;
         var sent = new List<string>();
         var cut = ctx.Render<MessageList>(p => p

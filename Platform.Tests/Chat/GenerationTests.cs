@@ -85,7 +85,7 @@ public class GenerationTests(ChatPlatform platform) : IClassFixture<ChatPlatform
 
         // A second tab: joins late, sees the text so far, then the rest.
         var signals = 0;
-        using var _ = hub.Subscribe(() => Interlocked.Increment(ref signals));
+        using var _ = hub.Changed.Subscribe(_ => Interlocked.Increment(ref signals));
         Assert.Equal("Alpha beta", hub.Snapshot().Text);
         reply.Release.SetResult();
         await ChatPlatform.EventuallyAsync(() => hub.Snapshot().Status == MessageStatus.Complete);

@@ -38,7 +38,8 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
         // Theme and "hide personal info" come from the user's preferences (Chat area's store).
         ctx.Services.AddSingleton(new Platform.Web.Features.Chat.Settings.PreferencesStore(platform.Main,
             new Platform.Web.Features.Chat.ChatModelCatalog(new Platform.Web.Ai.PlatformAiSettingsProvider(
-                Microsoft.Extensions.Options.Options.Create(new Platform.Web.Ai.PlatformAiOptions())))));
+                Microsoft.Extensions.Options.Options.Create(new Platform.Web.Ai.PlatformAiOptions()))),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Platform.Web.Features.Chat.Settings.PreferencesStore>.Instance));
         ctx.Services.AddScoped<Platform.Web.Features.Chat.Settings.ShellPreferences>();
         var auth = ctx.AddAuthorization();
         auth.SetAuthorized("owner@test.local");

@@ -70,7 +70,7 @@ public class HostileDocumentTests(BoundedDocumentsPlatform platform) : IClassFix
         var (slowWs, slowOwner) = await hostilePlatform.CreateWorkspaceAsync();
         var (otherWs, otherOwner) = await hostilePlatform.CreateWorkspaceAsync();
         var events = new ConcurrentQueue<DocumentChange>();
-        hostilePlatform.Signals.Changed += events.Enqueue;
+        using var _ = hostilePlatform.Signals.Changed.Subscribe(events.Enqueue);
 
         // Nested so deep that parsing runs into the time limit (the depth check is off in this platform).
         var html = Encoding.UTF8.GetBytes(HostileExtractionTests.NestedDivs(200_000));
@@ -136,15 +136,8 @@ public class HostileDocumentTests(BoundedDocumentsPlatform platform) : IClassFix
             if (change.DocumentId == id && change.Status == DocumentStatus.Processing && change.Progress == 2)
                 seen.Enqueue(LoadAsync(ws, id).GetAwaiter().GetResult().Attempts);
         }
-        platform.Signals.Changed += OnChange;
-        try
-        {
+        using (platform.Signals.Changed.Subscribe(OnChange))
             await platform.Processor.DrainAsync(ws, CancellationToken.None);
-        }
-        finally
-        {
-            platform.Signals.Changed -= OnChange;
-        }
         Assert.Equal([1], seen);
     }
 

@@ -34,7 +34,7 @@ public class LibraryPermissionTests(LibraryPermissionPlatform platform) : IClass
         string slug;
         await using (var db = platform.Main.Create(DbSession.None))
             slug = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Slug).SingleAsync();
-        var current = new CurrentWorkspace(new SignedIn(userId), platform.Services.GetRequiredService<WorkspaceDirectory>());
+        var current = new CurrentWorkspace(new SignedIn(userId), platform.Services.GetRequiredService<WorkspaceDirectory>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<CurrentWorkspace>.Instance);
         Assert.NotNull(await current.EnterAsync(slug));
         var s = platform.Services;
         return new DocumentLibrary(current, platform.Intake, platform.Queries, platform.Search, s.GetRequiredService<EmbeddingFreshness>(),

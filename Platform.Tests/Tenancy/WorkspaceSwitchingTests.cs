@@ -29,7 +29,7 @@ public class WorkspaceSwitchingTests(HostedPlatform platform) : IClassFixture<Ho
         await WorkspaceRows.SeedAsync(platform, foreign, foreignOwner);
 
         var services = new ServiceCollection();
-        services.AddSingleton(platform.Main).AddSingleton(platform.Tenants)
+        services.AddLogging().AddSingleton(platform.Main).AddSingleton(platform.Tenants)
             .AddSingleton(platform.Services.GetRequiredService<WorkspaceDirectory>())
             .AddScoped<AuthenticationStateProvider>(_ => new SignedIn(user))
             .AddScoped<CurrentWorkspace>();

@@ -125,10 +125,10 @@ public class MembersAndPermissionsTests(WorkspacesLocalPlatform platform) : ICla
         await platform.AddMemberAsync(ws, member, BuiltInRoles.Member);
         var slug = (await platform.Get<WorkspaceDirectory>().ForUserAsync(member)).Single().Slug;
 
-        var circuit = new CurrentWorkspace(new SignedIn(member), platform.Get<WorkspaceDirectory>(), platform.Clock);
+        var circuit = new CurrentWorkspace(new SignedIn(member), platform.Get<WorkspaceDirectory>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<CurrentWorkspace>.Instance, platform.Clock);
         Assert.NotNull(await circuit.EnterAsync(slug));
         var changed = 0;
-        circuit.Changed += () => changed++;
+        using var _ = circuit.Changed.Subscribe(_ => changed++);
 
         Assert.True((await Members.RemoveAsync(ws, owner, member)).Ok);
         // The service refuses at once; the open circuit within RecheckEvery (< 1 minute).

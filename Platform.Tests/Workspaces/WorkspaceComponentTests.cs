@@ -180,7 +180,7 @@ public class WorkspaceComponentTests : BunitContext, IClassFixture<WorkspacesLoc
     {
         var (ws, owner) = await _platform.CreateWorkspaceAsync();
         var slug = (await _platform.Get<WorkspaceDirectory>().ForUserAsync(owner)).Single().Slug;
-        var circuit = new CurrentWorkspace(new SignedIn(owner), _platform.Get<WorkspaceDirectory>(), TimeProvider.System);
+        var circuit = new CurrentWorkspace(new SignedIn(owner), _platform.Get<WorkspaceDirectory>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<CurrentWorkspace>.Instance, TimeProvider.System);
         await circuit.EnterAsync(slug);
         Services.AddSingleton(circuit);
         var grant = (await _platform.Get<WorkspacePermissions>().GetAsync(ws, owner))!;
@@ -204,7 +204,7 @@ public class WorkspaceComponentTests : BunitContext, IClassFixture<WorkspacesLoc
         var slug = (await _platform.Get<WorkspaceDirectory>().ForUserAsync(owner)).Single().Slug;
         await using (var db = _platform.Main.Create(Platform.Data.Tenancy.DbSession.None))
             await db.Workspaces.Where(w => w.Id == ws).ExecuteUpdateAsync(s => s.SetProperty(w => w.Plan, Platform.Data.Main.Entities.WorkspacePlan.Enterprise));
-        var circuit = new CurrentWorkspace(new SignedIn(owner), _platform.Get<WorkspaceDirectory>(), TimeProvider.System);
+        var circuit = new CurrentWorkspace(new SignedIn(owner), _platform.Get<WorkspaceDirectory>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<CurrentWorkspace>.Instance, TimeProvider.System);
         await circuit.EnterAsync(slug);
         Services.AddSingleton(circuit);
         var grant = (await _platform.Get<WorkspacePermissions>().GetAsync(ws, owner))!;

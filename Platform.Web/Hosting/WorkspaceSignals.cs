@@ -8,22 +8,16 @@ namespace Platform.Web.Hosting;
 /// through their worker's periodic sweep and pages reload state from the database, so nothing depends on this
 /// being the only instance.
 /// </summary>
-public abstract class WorkspaceSignals<TChange>
+public abstract class WorkspaceSignals<TChange>(ILogger logger)
 {
     private readonly Channel<Guid> _work = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
 
-    public event Action<TChange>? Changed;
+    /// <summary>"This item changed", for open pages.</summary>
+    public Signal<TChange> Changed { get; } = new(logger, typeof(TChange).Name);
 
     public void WorkAvailable(Guid workspaceId) => _work.Writer.TryWrite(workspaceId);
 
     internal ChannelReader<Guid> Work => _work.Reader;
 
-    public void Publish(TChange change)
-    {
-        foreach (var handler in Changed?.GetInvocationList() ?? [])
-        {
-            try { ((Action<TChange>)handler)(change); }
-            catch (Exception) { /* a closed page's handler must not stop the worker */ }
-        }
-    }
+    public void Publish(TChange change) => Changed.Publish(change);
 }

@@ -63,10 +63,8 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
         var changed = await db.Workspaces.Where(w => w.Id == workspaceId && w.Status != WorkspaceStatus.Deleting)
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, suspended ? WorkspaceStatus.Suspended : WorkspaceStatus.Active), ct);
         if (changed == 0) return Result.Fail("That workspace does not exist (or is being deleted).");
-        AuditTrail.Add(db, workspaceId, adminId, suspended ? "admin.workspace_suspended" : "admin.workspace_reactivated",
-            "workspace", workspaceId, new { reason });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, adminId, suspended ? "admin.workspace_suspended" : "admin.workspace_reactivated",
+            "workspace", workspaceId, new { reason }), ct);
         return Result.Success;
     }
 
@@ -81,10 +79,8 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
         if (before is null) return Result.Fail("That workspace does not exist (or is being deleted).");
         if (before == plan) return Result.Success;
         await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteUpdateAsync(s => s.SetProperty(w => w.Plan, plan), ct);
-        AuditTrail.Add(db, workspaceId, adminId, "admin.workspace_plan_changed", "workspace", workspaceId,
-            new { from = before.ToString(), to = plan.ToString() });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, adminId, "admin.workspace_plan_changed", "workspace", workspaceId,
+            new { from = before.ToString(), to = plan.ToString() }), ct);
         return Result.Success;
     }
 
@@ -99,9 +95,7 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
                              select new MemberRow(m.UserId, u.Email, u.DisplayName, m.Role, m.WorkspaceRoleId, null, m.JoinedAt)).ToListAsync(ct);
         var invites = await db.WorkspaceInvites.CountAsync(i => i.WorkspaceId == workspaceId && i.AcceptedAt == null && i.RevokedAt == null, ct);
         var keys = await db.WorkspaceProviderKeys.CountAsync(k => k.WorkspaceId == workspaceId, ct);
-        AuditTrail.Add(db, workspaceId, adminId, "admin.workspace_opened", "workspace", workspaceId);
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, adminId, "admin.workspace_opened", "workspace", workspaceId), ct);
         return new AdminWorkspaceDetails(workspace.Id, workspace.Name, workspace.Slug, workspace.Status, workspace.DataPlacement,
             workspace.CreatedAt, members, invites, keys);
     }
@@ -218,9 +212,7 @@ public sealed class AdminConsole(MainDbFactory main, DataSourceRegistry sources,
         if (change(user) is { } refusal) return Result.Fail(refusal);
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
         if (alsoDo is not null) await alsoDo(db);
-        AuditTrail.Add(db, null, adminId, action, "user", userId, new { user.Email });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(null, adminId, action, "user", userId, new { user.Email }), ct);
         return Result.Success;
     }
 

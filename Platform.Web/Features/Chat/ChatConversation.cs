@@ -18,7 +18,7 @@ namespace Platform.Web.Features.Chat;
 /// A question costs a message credit only once nothing can refuse it any more, and a failed save refunds it.
 /// </summary>
 public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWorker worker, GenerationRegistry registry,
-    ChatModelCatalog models, Platform.Web.Ai.IAiBudgetGuard credits)
+    ChatModelCatalog models, Platform.Web.Ai.IAiBudgetGuard credits, ILogger<GenerationHub> hubLogger)
 {
     public const int MaxMessageLength = 32_000;
 
@@ -281,7 +281,7 @@ public sealed class ChatConversation(WorkspaceDirectory workspaces, GenerationWo
         chat.ActiveLeafId = answer.Id;
         chat.GenerationStatus = ChatGenerationStatus.Generating;
         chat.UpdatedAt = DateTimeOffset.UtcNow;
-        return new GenerationHub(actor.WorkspaceId, actor.UserId, chat.Id, answer.Id);
+        return new GenerationHub(actor.WorkspaceId, actor.UserId, chat.Id, answer.Id, hubLogger);
     }
 
     private Result<(Guid, Guid)> Started(ChatEntity chat, GenerationHub hub)

@@ -106,7 +106,7 @@ public sealed class OnboardingService(
         var done = (int)step + 1;
         await db.Workspaces.Where(w => w.Id == workspaceId && w.OnboardingStep < done)
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.OnboardingStep, done), ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(ct);
         return Result.Success;
     }
 
@@ -135,10 +135,8 @@ public sealed class OnboardingService(
         var workspace = await db.Workspaces.SingleAsync(w => w.Id == workspaceId, ct);
         workspace.OnboardingStep = StepCount;
         workspace.OnboardingCompletedAt ??= DateTimeOffset.UtcNow;
-        AuditTrail.Add(db, workspaceId, userId, "workspace.onboarding_finished", "workspace", workspaceId,
-            new { placement = workspace.DataPlacement.ToString() });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, userId, "workspace.onboarding_finished", "workspace", workspaceId,
+            new { placement = workspace.DataPlacement.ToString() }), ct);
         return workspace.Slug;
     }
 }

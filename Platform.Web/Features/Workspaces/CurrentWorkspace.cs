@@ -11,7 +11,8 @@ namespace Platform.Web.Features.Workspaces;
 /// of work older than that (<see cref="RequireAccessAsync"/>), so a removed member or a suspended workspace loses
 /// access in an open tab within a minute.
 /// </summary>
-public sealed class CurrentWorkspace(AuthenticationStateProvider auth, WorkspaceDirectory directory, TimeProvider? time = null)
+public sealed class CurrentWorkspace(AuthenticationStateProvider auth, WorkspaceDirectory directory, ILogger<CurrentWorkspace> logger,
+    TimeProvider? time = null)
 {
     private readonly TimeProvider clock = time ?? TimeProvider.System;
 
@@ -24,8 +25,9 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
     public WorkspaceAccess? Access { get; private set; }
     public Guid? UserId { get; private set; }
 
-    /// <summary>Raised after the workspace changed (the app bar and navigation re-render).</summary>
-    public event Action? Changed;
+    /// <summary>Published after the workspace changed (the app bar and navigation re-render); carries the new
+    /// access (null: lost).</summary>
+    public Signal<WorkspaceAccess?> Changed { get; } = new(logger, nameof(CurrentWorkspace));
 
     public Guid WorkspaceId => Access?.WorkspaceId ?? throw new InvalidOperationException("No workspace has been entered.");
 
@@ -51,7 +53,7 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
         if (access != Access)
         {
             Access = access;
-            Changed?.Invoke();
+            Changed.Publish(access);
         }
         return access;
     }

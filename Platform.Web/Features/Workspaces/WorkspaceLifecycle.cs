@@ -52,11 +52,9 @@ public sealed partial class WorkspaceLifecycle(
         var before = new { workspace.Name, workspace.Slug };
         workspace.Name = name;
         workspace.Slug = slug;
-        AuditTrail.Add(db, workspaceId, actorId, "workspace.renamed", "workspace", workspaceId, new { from = before, to = new { name, slug } });
         try
         {
-            await db.SaveChangesAsync(ct);
-            await db.Database.CommitTransactionAsync(ct);
+            await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "workspace.renamed", "workspace", workspaceId, new { from = before, to = new { name, slug } }), ct);
         }
         catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
@@ -79,9 +77,7 @@ public sealed partial class WorkspaceLifecycle(
             // Hidden from everyone at once, while the data goes.
             await db.Workspaces.Where(w => w.Id == workspaceId)
                 .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, WorkspaceStatus.Deleting), ct);
-            AuditTrail.Add(db, workspaceId, actorId, "workspace.deleting", "workspace", workspaceId, new { slug });
-            await db.SaveChangesAsync(ct);
-            await db.Database.CommitTransactionAsync(ct);
+            await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "workspace.deleting", "workspace", workspaceId, new { slug }), ct);
         }
 
         try
@@ -100,9 +96,7 @@ public sealed partial class WorkspaceLifecycle(
         {
             // Cascades to members, invites, roles, teams, connections and keys (composite FKs).
             await db.Workspaces.Where(w => w.Id == workspaceId).ExecuteDeleteAsync(ct);
-            AuditTrail.Add(db, workspaceId, actorId, "workspace.deleted", "workspace", workspaceId, new { slug });
-            await db.SaveChangesAsync(ct);
-            await db.Database.CommitTransactionAsync(ct);
+            await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "workspace.deleted", "workspace", workspaceId, new { slug }), ct);
         }
         resolver.Invalidate(workspaceId);
         return Result.Success;

@@ -32,9 +32,7 @@ public sealed class WorkspaceProvisioning(MainDbFactory main, TenantDbFactory te
         {
             db.Workspaces.Add(workspace);
             db.WorkspaceMembers.Add(new WorkspaceMember { WorkspaceId = workspace.Id, UserId = ownerUserId, Role = BuiltInRoles.Owner });
-            AuditTrail.Add(db, workspace.Id, ownerUserId, "workspace.created", "workspace", workspace.Id, new { workspace.Slug });
-            await db.SaveChangesAsync(ct);
-            await db.Database.CommitTransactionAsync(ct);
+            await db.CommitAsync(AuditTrail.Entry(workspace.Id, ownerUserId, "workspace.created", "workspace", workspace.Id, new { workspace.Slug }), ct);
         }
 
         await using (var tenant = await tenants.OpenAsync(workspace.Id, ownerUserId, ct))

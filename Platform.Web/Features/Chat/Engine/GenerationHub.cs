@@ -21,14 +21,15 @@ public sealed class GenerationHub
 {
     private readonly object _gate = new();
     private readonly StringBuilder _text;
-    private readonly List<Action> _subscribers = [];
     private readonly CancellationTokenSource _cancel = new();
     private string _status = MessageStatus.Streaming;
     private string? _error;
     private long _version;
 
-    public GenerationHub(Guid workspaceId, Guid userId, Guid chatId, Guid messageId, string persistedText = "")
+    public GenerationHub(Guid workspaceId, Guid userId, Guid chatId, Guid messageId, ILogger<GenerationHub> logger,
+        string persistedText = "")
     {
+        Changed = new Signal<GenerationHub>(logger, nameof(GenerationHub));
         WorkspaceId = workspaceId;
         UserId = userId;
         ChatId = chatId;
@@ -85,29 +86,9 @@ public sealed class GenerationHub
         Notify();
     }
 
-    /// <summary>Joins the stream. The callback runs on the generation's thread: keep it tiny (flag + schedule).</summary>
-    public IDisposable Subscribe(Action changed)
-    {
-        lock (_gate) _subscribers.Add(changed);
-        return new Subscription(this, changed);
-    }
+    /// <summary>"Changed": joins the stream. Subscribers run on the generation's thread: keep them tiny (flag +
+    /// schedule) and read <see cref="Snapshot"/> when rendering.</summary>
+    public Signal<GenerationHub> Changed { get; }
 
-    private void Notify()
-    {
-        Action[] targets;
-        lock (_gate) targets = [.. _subscribers];
-        foreach (var t in targets)
-        {
-            try { t(); }
-            catch { /* a broken subscriber (a closed circuit) must not break the generation */ }
-        }
-    }
-
-    private sealed class Subscription(GenerationHub hub, Action changed) : IDisposable
-    {
-        public void Dispose()
-        {
-            lock (hub._gate) hub._subscribers.Remove(changed);
-        }
-    }
+    private void Notify() => Changed.Publish(this);
 }

@@ -6,11 +6,12 @@ namespace Platform.Web.Features.Chat.Engine;
 public sealed record ChatActivity(Guid WorkspaceId, Guid UserId, Guid ChatId);
 
 /// <summary>The live generations of this process, by message, and the activity feed sidebars listen to.</summary>
-public sealed class GenerationRegistry
+public sealed class GenerationRegistry(ILogger<GenerationRegistry> logger)
 {
     private readonly ConcurrentDictionary<Guid, GenerationHub> _hubs = new();
 
-    public event Action<ChatActivity>? Activity;
+    /// <summary>Chats whose state changed, for the sidebars.</summary>
+    public Signal<ChatActivity> Activity { get; } = new(logger, nameof(ChatActivity));
 
     public int Count => _hubs.Count;
     public IEnumerable<GenerationHub> All => _hubs.Values;
@@ -24,14 +25,5 @@ public sealed class GenerationRegistry
 
     public void Remove(GenerationHub hub) => _hubs.TryRemove(new KeyValuePair<Guid, GenerationHub>(hub.MessageId, hub));
 
-    public void Announce(ChatActivity activity)
-    {
-        var handlers = Activity;
-        if (handlers is null) return;
-        foreach (var h in handlers.GetInvocationList().Cast<Action<ChatActivity>>())
-        {
-            try { h(activity); }
-            catch { /* a closed circuit's handler must not break others */ }
-        }
-    }
+    public void Announce(ChatActivity activity) => Activity.Publish(activity);
 }

@@ -5,10 +5,10 @@ using Platform.Data.Tenancy;
 namespace Platform.Web.Features.Chat.Settings;
 
 /// <summary>A user's preferences in the main store (only their own row is visible to them, by RLS).</summary>
-public sealed class PreferencesStore(MainDbFactory main, ChatModelCatalog models)
+public sealed class PreferencesStore(MainDbFactory main, ChatModelCatalog models, ILogger<PreferencesStore> logger)
 {
-    /// <summary>Raised after a user saved: open pages of that user apply it at once.</summary>
-    public event Action<Guid, UserPreferences>? Saved;
+    /// <summary>Published after a user saved: open pages of that user apply it at once.</summary>
+    public Signal<UserPreferences> Saved { get; } = new(logger, "PreferencesSaved");
 
     public async Task<UserPreferences> GetAsync(Guid userId, CancellationToken ct = default)
     {
@@ -44,9 +44,8 @@ public sealed class PreferencesStore(MainDbFactory main, ChatModelCatalog models
         row.ShowStatsForNerds = changes.ShowStatsForNerds;
         row.HidePersonalInfo = changes.HidePersonalInfo;
         row.UpdatedAt = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
-        Saved?.Invoke(userId, row);
+        await db.CommitAsync(ct);
+        Saved.Publish(row);
         return row;
     }
 }

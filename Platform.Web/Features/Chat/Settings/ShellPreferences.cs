@@ -13,13 +13,15 @@ public sealed class ShellPreferences : IDisposable
 {
     private readonly AuthenticationStateProvider auth;
     private readonly PreferencesStore store;
+    private readonly IDisposable _saves;
     private Guid? _userId;
 
-    public ShellPreferences(AuthenticationStateProvider auth, PreferencesStore store)
+    public ShellPreferences(AuthenticationStateProvider auth, PreferencesStore store, ILogger<ShellPreferences> logger)
     {
         this.auth = auth;
         this.store = store;
-        store.Saved += OnSaved;
+        Changed = new Signal<ShellPreferences>(logger, nameof(ShellPreferences));
+        _saves = store.Saved.Subscribe(OnSaved);
     }
 
     /// <summary>light, dark or system.</summary>
@@ -27,8 +29,8 @@ public sealed class ShellPreferences : IDisposable
     public bool HidePersonalInfo { get; private set; }
     public bool Loaded { get; private set; }
 
-    /// <summary>Raised (possibly off the circuit's thread) when a preference changed.</summary>
-    public event Action? Changed;
+    /// <summary>Published (possibly off the circuit's thread) when a preference changed.</summary>
+    public Signal<ShellPreferences> Changed { get; }
 
     /// <summary>Loads the signed-in user's preferences; anonymous users keep the defaults.</summary>
     public async Task LoadAsync(CancellationToken ct = default)
@@ -42,7 +44,7 @@ public sealed class ShellPreferences : IDisposable
             HidePersonalInfo = prefs.HidePersonalInfo;
         }
         Loaded = true;
-        Changed?.Invoke();
+        Changed.Publish(this);
     }
 
     /// <summary>Saves the theme chosen with the app-bar toggle (other preferences unchanged).</summary>
@@ -62,13 +64,13 @@ public sealed class ShellPreferences : IDisposable
     public static string Mask(string? personal) =>
         string.IsNullOrEmpty(personal) ? "" : personal[0] + "••••" + (personal.Contains('@') ? "@••••" : "");
 
-    private void OnSaved(Guid userId, UserPreferences prefs)
+    private void OnSaved(UserPreferences prefs)
     {
-        if (userId != _userId) return;
+        if (prefs.UserId != _userId) return;
         Theme = prefs.Theme;
         HidePersonalInfo = prefs.HidePersonalInfo;
-        Changed?.Invoke();
+        Changed.Publish(this);
     }
 
-    public void Dispose() => store.Saved -= OnSaved;
+    public void Dispose() => _saves.Dispose();
 }

@@ -7,4 +7,4 @@ public sealed record GitSourceChange(Guid WorkspaceId, Guid SourceId, string Sta
 
 /// <summary>"Sync now" tells the <see cref="GitSyncWorker"/> a workspace has a sync queued; the worker tells open
 /// pages how each source is doing.</summary>
-public sealed class GitSyncSignals : WorkspaceSignals<GitSourceChange>;
+public sealed class GitSyncSignals(ILogger<GitSyncSignals> logger) : WorkspaceSignals<GitSourceChange>(logger);

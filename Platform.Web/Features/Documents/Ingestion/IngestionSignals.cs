@@ -7,4 +7,4 @@ public sealed record DocumentChange(Guid WorkspaceId, Guid DocumentId, string St
 
 /// <summary>Uploads tell the <see cref="IngestionWorker"/> a workspace has work; the worker tells open pages how each
 /// document is doing.</summary>
-public sealed class IngestionSignals : WorkspaceSignals<DocumentChange>;
+public sealed class IngestionSignals(ILogger<IngestionSignals> logger) : WorkspaceSignals<DocumentChange>(logger);

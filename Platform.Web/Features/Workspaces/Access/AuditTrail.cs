@@ -9,13 +9,20 @@ namespace Platform.Web.Features.Workspaces;
 /// exists exactly when the change does). Details never hold secrets.</summary>
 public static class AuditTrail
 {
-    public static void Add(MainDbContext db, Guid? workspaceId, Guid? userId, string action,
-        string? targetType = null, object? targetId = null, object? details = null) =>
-        db.AuditLog.Add(new AuditLogEntry
+    /// <summary>An entry to hand to <see cref="MainDbContext.CommitAsync(AuditLogEntry?, CancellationToken)"/>, which
+    /// writes it in the transaction it commits.</summary>
+    public static AuditLogEntry Entry(Guid? workspaceId, Guid? userId, string action,
+        string? targetType = null, object? targetId = null, object? details = null) => new()
         {
             WorkspaceId = workspaceId, UserId = userId, Action = action, TargetType = targetType,
             TargetId = targetId?.ToString(), Details = details is null ? "{}" : JsonSerializer.Serialize(details),
-        });
+        };
+
+    /// <summary>Adds an entry to the unit of work without committing: for the few writes that record more than one
+    /// entry, or one only on some paths, before their single <c>CommitAsync</c>.</summary>
+    public static void Add(MainDbContext db, Guid? workspaceId, Guid? userId, string action,
+        string? targetType = null, object? targetId = null, object? details = null) =>
+        db.AuditLog.Add(Entry(workspaceId, userId, action, targetType, targetId, details));
 
     /// <summary>A platform-level entry (no workspace), written at once in the context's current transaction, if any.
     /// Anyone may write such an entry but only admins read them back, so the insert must not use RETURNING (which RLS

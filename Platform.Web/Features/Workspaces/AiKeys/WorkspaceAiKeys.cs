@@ -82,9 +82,7 @@ public sealed class WorkspaceAiKeys(
         };
         SetSecret(key, input.ApiKey);
         db.WorkspaceProviderKeys.Add(key);
-        AuditTrail.Add(db, workspaceId, actorId, "ai_key.added", "provider_key", key.Id, new { key.Name, key.BaseUrl, key.KeyHint });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "ai_key.added", "provider_key", key.Id, new { key.Name, key.BaseUrl, key.KeyHint }), ct);
         return key.Id;
     }
 
@@ -108,9 +106,7 @@ public sealed class WorkspaceAiKeys(
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         await db.WorkspaceProviderKeys.Where(k => k.WorkspaceId == workspaceId && k.IsActive)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.IsActive, false), ct);
-        AuditTrail.Add(db, workspaceId, actorId, "ai_key.platform_default", "workspace", workspaceId);
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "ai_key.platform_default", "workspace", workspaceId), ct);
         return Result.Success;
     }
 
@@ -120,9 +116,7 @@ public sealed class WorkspaceAiKeys(
             return refusal;
         await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct);
         var deleted = await db.WorkspaceProviderKeys.Where(k => k.WorkspaceId == workspaceId && k.Id == keyId).ExecuteDeleteAsync(ct);
-        if (deleted > 0) AuditTrail.Add(db, workspaceId, actorId, "ai_key.deleted", "provider_key", keyId);
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        if (deleted > 0) await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "ai_key.deleted", "provider_key", keyId), ct);
         return Result.Success;
     }
 
@@ -167,9 +161,7 @@ public sealed class WorkspaceAiKeys(
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.IsActive, false), ct);
         change(key);
         if (changeAsync is not null) await changeAsync(key);
-        AuditTrail.Add(db, workspaceId, actorId, action, "provider_key", key.Id, new { key.Name, key.KeyHint, key.LastTestResult });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, action, "provider_key", key.Id, new { key.Name, key.KeyHint, key.LastTestResult }), ct);
         return Result.Success;
     }
 

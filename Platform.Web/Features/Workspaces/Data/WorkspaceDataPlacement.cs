@@ -175,9 +175,7 @@ public sealed class WorkspaceDataPlacement(
                 }
             }
             else if (check.ExistingSchemaVersion is not null) app.SchemaVersion = check.ExistingSchemaVersion;
-            AuditTrail.Add(db, workspaceId, actorId, "data.rechecked", "workspace_app", app.Id, new { ok = app.LastError is null });
-            await db.SaveChangesAsync(ct);
-            await db.Database.CommitTransactionAsync(ct);
+            await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "data.rechecked", "workspace_app", app.Id, new { ok = app.LastError is null }), ct);
         }
         return (await GetStatusAsync(workspaceId, actorId, ct))!;
     }
@@ -202,9 +200,7 @@ public sealed class WorkspaceDataPlacement(
         if (switchTo)
             await db.Workspaces.Where(w => w.Id == workspaceId)
                 .ExecuteUpdateAsync(s => s.SetProperty(w => w.DataPlacement, DataPlacement.OwnDatabase), ct);
-        AuditTrail.Add(db, workspaceId, actorId, switchTo ? "data.own_database_connected" : "data.own_database_failed",
-            "workspace_app", app.Id, new { hint, error });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, switchTo ? "data.own_database_connected" : "data.own_database_failed",
+            "workspace_app", app.Id, new { hint, error }), ct);
     }
 }

@@ -67,10 +67,8 @@ public sealed class WorkspaceMembersService(MainDbFactory main, WorkspacePermiss
         var before = new { member.Role, member.WorkspaceRoleId };
         member.Role = role;
         member.WorkspaceRoleId = workspaceRoleId;
-        AuditTrail.Add(db, workspaceId, actorId, "member.role_changed", "user", memberUserId,
-            new { from = before.Role, to = role, fromCustomRole = before.WorkspaceRoleId, toCustomRole = workspaceRoleId });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "member.role_changed", "user", memberUserId,
+            new { from = before.Role, to = role, fromCustomRole = before.WorkspaceRoleId, toCustomRole = workspaceRoleId }), ct);
         return Result.Success;
     }
 
@@ -103,10 +101,8 @@ public sealed class WorkspaceMembersService(MainDbFactory main, WorkspacePermiss
 
         db.WorkspaceMembers.Remove(member);
         await db.TeamMembers.Where(t => t.WorkspaceId == workspaceId && t.UserId == memberUserId).ExecuteDeleteAsync(ct);
-        AuditTrail.Add(db, workspaceId, actorId, leaving ? "member.left" : "member.removed", "user", memberUserId,
-            new { role = member.Role });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, leaving ? "member.left" : "member.removed", "user", memberUserId,
+            new { role = member.Role }), ct);
         return Result.Success;
     }
 

@@ -53,10 +53,8 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
             role.Name = name;
             role.Permissions = perms;
         }
-        AuditTrail.Add(db, workspaceId, actorId, id is null ? "role.created" : "role.updated", "workspace_role", role.Id,
-            new { name, permissions = perms });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, id is null ? "role.created" : "role.updated", "workspace_role", role.Id,
+            new { name, permissions = perms }), ct);
         return role.Id;
     }
 
@@ -74,9 +72,7 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         await db.Teams.Where(t => t.WorkspaceId == workspaceId && t.WorkspaceRoleId == id)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.WorkspaceRoleId, (Guid?)null), ct);
         db.WorkspaceRoles.Remove(role);
-        AuditTrail.Add(db, workspaceId, actorId, "role.deleted", "workspace_role", id, new { role.Name });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "role.deleted", "workspace_role", id, new { role.Name }), ct);
         return Result.Success;
     }
 
@@ -132,10 +128,8 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
             await db.TeamMembers.Where(m => m.WorkspaceId == workspaceId && m.TeamId == team.Id).ExecuteDeleteAsync(ct);
         }
         db.TeamMembers.AddRange(known.Select(u => new TeamMember { WorkspaceId = workspaceId, TeamId = team.Id, UserId = u }));
-        AuditTrail.Add(db, workspaceId, actorId, id is null ? "team.created" : "team.updated", "team", team.Id,
-            new { name, members = known, role = roleId });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, id is null ? "team.created" : "team.updated", "team", team.Id,
+            new { name, members = known, role = roleId }), ct);
         return team.Id;
     }
 
@@ -148,9 +142,7 @@ public sealed class WorkspaceRolesService(MainDbFactory main, WorkspacePermissio
         if (RoleGrants.CheckCanGrant(actor, await RolePermissionsAsync(db, workspaceId, teamRole, ct) ?? []) is not null)
             return Result.Fail(BeyondYou);
         var deleted = await db.Teams.Where(t => t.WorkspaceId == workspaceId && t.Id == id).ExecuteDeleteAsync(ct);
-        if (deleted > 0) AuditTrail.Add(db, workspaceId, actorId, "team.deleted", "team", id);
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        if (deleted > 0) await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "team.deleted", "team", id), ct);
         return Result.Success;
     }
 
