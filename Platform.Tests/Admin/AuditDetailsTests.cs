@@ -1,17 +1,15 @@
 using Bunit;
-using MudBlazor.Services;
+using Platform.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Web.Features.Admin;
 
 namespace Platform.Tests.Admin;
 
 /// <summary>The admin audit log shows what changed as lines a person reads, with the raw JSON one click away.</summary>
-public class AuditDetailsTests : BunitContext, IAsyncLifetime
+public class AuditDetailsTests : MudTestContext
 {
     public AuditDetailsTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
     }
 
     [Fact]
@@ -58,8 +56,4 @@ public class AuditDetailsTests : BunitContext, IAsyncLifetime
         await cut.Find("[data-testid=audit-raw-toggle]").ClickAsync(new());
         Assert.Contains("\"from\"", cut.Find("[data-testid=audit-raw]").TextContent);
     }
-
-    // MudBlazor's services dispose only asynchronously.
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 }

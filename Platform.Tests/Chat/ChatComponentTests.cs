@@ -1,6 +1,6 @@
 using Bunit;
+using Platform.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Features.Chat;
 using Platform.Web.Features.Chat.Components;
@@ -13,11 +13,9 @@ public class ChatComponentTests
 {
     private static readonly Guid Workspace = Guid.NewGuid();
 
-    private static BunitContext Context(GenerationRegistry registry)
+    private static MudTestContext Context(GenerationRegistry registry)
     {
-        var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
+        var ctx = new MudTestContext();
         ctx.Services.AddSingleton(registry);
         ctx.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
         return ctx;

@@ -1,7 +1,7 @@
 using Bunit;
+using Platform.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Features.Chat;
 using Platform.Web.Features.Chat.Components;
@@ -10,14 +10,12 @@ namespace Platform.Tests.Chat;
 
 /// <summary>bUnit: what a person meets around one message — their own question rendered, stats brought into view,
 /// the shortcuts list.</summary>
-public class ChatUxComponentTests : BunitContext, IAsyncLifetime
+public class ChatUxComponentTests : MudTestContext
 {
     private const string ChatModule = "./Features/Chat/Components/Composer.razor.js";
 
     public ChatUxComponentTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
     }
 
@@ -89,8 +87,4 @@ public class ChatUxComponentTests : BunitContext, IAsyncLifetime
         Assert.True(await cut.InvokeAsync(() => cut.Instance.SendFromKeyboard("What about sick leave?")));
         Assert.Equal(["What about sick leave?"], sent);
     }
-
-    // MudBlazor's services dispose only asynchronously.
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 }

@@ -1,6 +1,6 @@
 using Bunit;
+using Platform.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 using Platform.Web.Components.Shared;
 using Platform.Web.Features.Chat.Components;
 
@@ -137,9 +137,7 @@ public class MarkdownSafetyTests
     [Fact]
     public async Task The_rendered_component_has_no_script_image_or_handler_in_its_dom()
     {
-        await using var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
+        await using var ctx = new MudTestContext();
         ctx.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
         var cut = ctx.Render<MarkdownView>(p => p.Add(x => x.Text, string.Join("\n\n", ((IEnumerable<object[]>)Corpus).Select(c => (string)c[0]))));
         // The copy buttons' own icons are ours; everything else came from the model.

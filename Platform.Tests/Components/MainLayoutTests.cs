@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Extensions;
-using MudBlazor.Services;
 using Platform.Data.Tenancy;
 using Platform.Web.Components.Layout;
 using Platform.Web.Features.Workspaces;
@@ -22,8 +21,6 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
     {
         var (workspaceId, ownerId) = await platform.CreateWorkspaceAsync(workspaceName);
         _ownerId = ownerId;
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         ctx.Services.AddSingleton(platform.Main);
         ctx.Services.AddSingleton(platform.Tenants);
         ctx.Services.AddSingleton(platform.Services.GetRequiredService<WorkspaceDirectory>());
@@ -54,7 +51,7 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
     public async Task Layout_shows_the_workspace_name_and_its_navigation_for_a_member()
     {
         // MudBlazor services are only IAsyncDisposable: dispose the bUnit context asynchronously.
-        await using var ctx = new BunitContext();
+        await using var ctx = new MudTestContext();
         var (workspace, slug) = await SignInMemberAsync(ctx, "Globex Research");
         Assert.NotNull(await workspace.EnterAsync(slug));
 
@@ -76,7 +73,7 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
     [Fact]
     public async Task A_slug_the_user_is_not_a_member_of_is_not_entered()
     {
-        await using var ctx = new BunitContext();
+        await using var ctx = new MudTestContext();
         var (workspace, _) = await SignInMemberAsync(ctx, "Initech");
         var (_, strangerOwner) = await platform.CreateWorkspaceAsync("Hidden");
         var hiddenSlug = (await platform.Services.GetRequiredService<WorkspaceDirectory>().ForUserAsync(strangerOwner)).Single().Slug;
@@ -90,7 +87,7 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
     [Fact]
     public async Task The_saved_theme_is_applied_and_the_toggle_saves_it_and_personal_info_is_masked()
     {
-        await using var ctx = new BunitContext();
+        await using var ctx = new MudTestContext();
         var (workspace, slug) = await SignInMemberAsync(ctx, "Umbrella");
         var store = ctx.Services.GetRequiredService<Platform.Web.Features.Chat.Settings.PreferencesStore>();
         var prefs = await store.GetAsync(_ownerId);

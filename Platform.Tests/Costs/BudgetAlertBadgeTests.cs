@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Bunit;
+using Platform.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Costs;
@@ -11,16 +11,10 @@ using Platform.Web.Features.Workspaces;
 namespace Platform.Tests.Costs;
 
 /// <summary>The app-bar badge against the real database: open alerts for people who may see money, nothing for others.</summary>
-public class BudgetAlertBadgeTests(CostsPlatform platform) : BunitContext, IClassFixture<CostsPlatform>, IAsyncLifetime
+public class BudgetAlertBadgeTests(CostsPlatform platform) : MudTestContext, IClassFixture<CostsPlatform>
 {
-    // MudBlazor's popover service only disposes asynchronously: dispose the context that way before xunit's Dispose.
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
-
     private async Task<IRenderedComponent<BudgetAlertBadge>> RenderForAsync(Guid userId, string slug)
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         AddAuthorization().SetAuthorized("someone").SetClaims(new Claim(ClaimTypes.NameIdentifier, userId.ToString()));
         Services.AddSingleton(platform.Get<WorkspaceDirectory>());
         Services.AddSingleton(platform.Get<CostPermissions>());

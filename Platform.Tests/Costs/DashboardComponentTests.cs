@@ -1,21 +1,19 @@
 using Bunit;
+using Platform.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 using Platform.Web.Features.Costs;
 
 namespace Platform.Tests.Costs;
 
 /// <summary>The dashboard's presentation components with the data shapes users meet: nothing yet, one day,
 /// many months.</summary>
-public class DashboardComponentTests : BunitContext
+public class DashboardComponentTests : MudTestContext
 {
     private static readonly DateTimeOffset Today = new(DateTime.UtcNow.Date, TimeSpan.Zero);
 
     public DashboardComponentTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
     }
 
     private static CostDashboard Dashboard(CostRange range, IReadOnlyList<SeriesPoint> points, long events) =>

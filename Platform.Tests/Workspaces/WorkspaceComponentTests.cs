@@ -3,7 +3,6 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 using Platform.Data.Main.Entities;
 using Platform.Tests.Infrastructure;
 using Platform.Web.Features.Onboarding;
@@ -14,15 +13,13 @@ namespace Platform.Tests.Workspaces;
 
 /// <summary>bUnit: the wizard's first step and the settings forms — validation and disabled states — with the
 /// real services on real PostgreSQL behind them.</summary>
-public class WorkspaceComponentTests : BunitContext, IClassFixture<WorkspacesLocalPlatform>, IAsyncLifetime
+public class WorkspaceComponentTests : MudTestContext, IClassFixture<WorkspacesLocalPlatform>
 {
     private readonly WorkspacesLocalPlatform _platform;
 
     public WorkspaceComponentTests(WorkspacesLocalPlatform platform)
     {
         _platform = platform;
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         foreach (var type in new[]
                  {
                      typeof(OnboardingService), typeof(WorkspaceDataPlacement), typeof(WorkspaceAiKeys), typeof(WorkspaceLifecycle),
@@ -212,10 +209,6 @@ public class WorkspaceComponentTests : BunitContext, IClassFixture<WorkspacesLoc
         var general = Render<GeneralSettings>(p => p.Add(x => x.Grant, grant));
         general.WaitForAssertion(() => Assert.Equal("Enterprise", general.Find("[data-testid=general-plan]").TextContent));
     }
-
-    // MudBlazor's services are async-disposable only: dispose the bUnit context asynchronously.
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     private async Task<WorkspaceGrant> OwnerGrantAsync()
     {
