@@ -1,4 +1,5 @@
 using MudBlazor;
+using Platform.Web.Features.Workspaces;
 
 namespace Platform.Web.Components.Shared;
 
@@ -16,5 +17,28 @@ public static class ResultSnackbar
         }
         if (success is not null) snackbar.Add(success, Severity.Success);
         return true;
+    }
+}
+
+/// <summary>
+/// What a component shows when a call failed in a way no <see cref="Result"/> describes (the database went away, a
+/// provider broke): a plain sentence, never the exception's text (it can carry server names, SQL or file paths).
+/// The exception itself goes to the log.
+/// </summary>
+public static class UnexpectedFailure
+{
+    public static string Describe(Exception e) => e switch
+    {
+        WorkspaceAccessDeniedException denied => denied.Message, // worded for the person by design
+        Npgsql.NpgsqlException or TimeoutException => "The database did not answer. Try again in a moment.",
+        OperationCanceledException => "That took too long and was stopped. Try again.",
+        _ => "Something went wrong on our side. Try again; if it keeps happening, tell your administrator.",
+    };
+
+    /// <summary>Logs <paramref name="e"/> and shows "<paramref name="what"/>: <see cref="Describe"/>" as an error.</summary>
+    public static void ShowUnexpected(this ISnackbar snackbar, string what, Exception e, ILogger logger)
+    {
+        logger.LogWarning(e, "{What}", what);
+        snackbar.Add($"{what}: {Describe(e)}", Severity.Error);
     }
 }

@@ -88,8 +88,8 @@ public sealed partial class WorkspaceLifecycle(
         catch (Exception e) when (e is Npgsql.NpgsqlException or WorkspaceDatabaseUnavailableException)
         {
             logger.LogError(e, "Workspace {WorkspaceId}: application data could not be deleted", workspaceId);
-            return Result.Fail($"Its application data could not be deleted ({e.Message}). The workspace is hidden; " +
-                "try again, or ask the platform administrator.");
+            return Failure.Unavailable("Its application data could not be deleted: its database did not answer. " +
+                "The workspace is hidden; try again, or ask the platform administrator.");
         }
 
         await using (var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, actorId), ct))
