@@ -6,7 +6,7 @@ using Microsoft.ML.Tokenizers;
 namespace Platform.Web.Ai.Embeddings;
 
 /// <summary>How the ONNX session runs the model (ADR-004 has the measurements behind the defaults).</summary>
-/// <param name="IntraOpThreads">Threads one inference may use; 0 lets ONNX Runtime use every core.</param>
+/// <param name="IntraOpThreads">Threads one inference may use; 0 is ONNX Runtime's default (physical cores).</param>
 /// <param name="FullGraphOptimization">ORT_ENABLE_ALL (operator fusion) instead of ORT_ENABLE_BASIC.</param>
 /// <param name="MaxBatchTokens">Padded tokens per inference call: texts of similar length are batched together
 /// and padded to the batch's longest, so one long text never makes a hundred short ones pay for 512 tokens.</param>

@@ -23,13 +23,14 @@ public sealed class EmbeddingOptions
     /// (arctic-embed-xs, ADR-004) or <see cref="BuiltinEmbedder.Hashing"/> (lexical, fast, no meaning).</summary>
     public BuiltinEmbedder Builtin { get; set; } = BuiltinEmbedder.Model;
 
-    /// <summary>ONNX Runtime threads per inference of the local model; 0 = every core.</summary>
+    /// <summary>ONNX Runtime threads per inference of the local model; 0 = one per core the process may use
+    /// (ONNX Runtime's own default counts physical cores: one on a 2-vCPU machine, half the throughput; ADR-004).</summary>
     public int ModelThreads { get; set; }
 
     /// <summary>Padded tokens per inference call of the local model (texts are batched by length).</summary>
     public int ModelBatchTokens { get; set; } = 4096;
 
-    public LocalModelSettings ModelSettings => new(ModelThreads, FullGraphOptimization: true, Math.Max(ArcticXsModel.MaxInputTokens, ModelBatchTokens));
+    public LocalModelSettings ModelSettings => new(ModelThreads > 0 ? ModelThreads : Environment.ProcessorCount, FullGraphOptimization: true, Math.Max(ArcticXsModel.MaxInputTokens, ModelBatchTokens));
 }
 
 public enum BuiltinEmbedder { Model, Hashing }
