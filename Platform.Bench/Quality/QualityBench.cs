@@ -13,7 +13,7 @@ using Platform.Web.Features.Documents.Search;
 namespace Platform.Bench.Quality;
 
 /// <summary>
-/// `./platform bench quality [--keep]`: retrieval and answer quality on a labelled set (Quality/README.md), and the
+/// `./platform bench quality [--chunk-tokens N] [--no-speed] [--keep]`: retrieval and answer quality on a labelled set (Quality/README.md), and the
 /// local model's speed. The corpus is chunked with the app's chunker and stored twice in a throw-away database, once
 /// per embedder (hashing, model); every question is asked keyword-only, vector-only and hybrid (the app's search
 /// path), and through the offline assistant. Throughput: the package's plain <c>Encode</c> vs our direct ONNX path
@@ -30,16 +30,18 @@ public sealed class QualityBench : IBenchmark
     {
         var questions = EvaluationSet.Questions();
         var documents = EvaluationSet.Documents();
-        var chunks = ChunkCorpus(documents);
-        report.Note($"corpus: {documents.Count} documents, {chunks.Count} chunks (app chunker, ≤ {Chunker.MaxModelTokens} model tokens), " +
+        var chunkTokens = BenchDatabase.Option(args, "--chunk-tokens", new Platform.Web.Features.Documents.DocumentsOptions().ChunkTokens);
+        var chunks = ChunkCorpus(documents, chunkTokens);
+        report.Note($"corpus: {documents.Count} documents, {chunks.Count} chunks (app chunker, ≤ {Math.Min(chunkTokens, Chunker.MaxModelTokens)} model tokens), " +
                     $"{questions.Count} questions ({questions.Count(q => q.Kind == "meaning")} phrased for meaning), k={K}, {Environment.ProcessorCount} cores");
 
         var modelSettings = new EmbeddingOptions().ModelSettings; // the app's defaults
         var model = new LocalModelEmbeddingGenerator(modelSettings);
         var hashing = new HashingEmbeddingGenerator();
 
-        var speed = Throughput(chunks, modelSettings, report);
-        var (p50, p95) = await QueryLatencyAsync(model, questions, report);
+        // --no-speed: quality only (comparing chunk sizes); the speed targets then report 0.
+        var speed = args.Contains("--no-speed") ? (0, 1) : Throughput(chunks, modelSettings, report);
+        var (_, p95) = args.Contains("--no-speed") ? (0, double.MaxValue) : await QueryLatencyAsync(model, questions, report);
 
         var clock = Stopwatch.StartNew();
         var modelVectors = (await model.GenerateAsync(chunks.Select(c => c.EmbeddingText))).Select(e => e.Vector.ToArray()).ToList();
@@ -71,10 +73,10 @@ public sealed class QualityBench : IBenchmark
 
     private sealed record CorpusChunk(string Title, int Position, ChunkSpan Span, string Content, string EmbeddingText);
 
-    private static List<CorpusChunk> ChunkCorpus(IReadOnlyList<(string Title, string Text)> documents)
+    private static List<CorpusChunk> ChunkCorpus(IReadOnlyList<(string Title, string Text)> documents, int chunkTokens)
     {
         var options = new Platform.Web.Features.Documents.DocumentsOptions();
-        var chunker = new Chunker(options.ChunkTokens, options.ChunkOverlapTokens);
+        var chunker = new Chunker(chunkTokens, Math.Min(options.ChunkOverlapTokens, chunkTokens / 4));
         return documents.SelectMany(d => chunker.Split(d.Text).Select((s, i) => new CorpusChunk(d.Title, i, s, d.Text[s.Start..s.End],
             // as DocumentProcessor embeds a chunk: title and section travel with the text
             $"{d.Title}\n{(s.Section is null ? "" : s.Section + "\n")}{d.Text[s.Start..s.End]}"))).ToList();
