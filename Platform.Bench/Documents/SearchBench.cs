@@ -363,7 +363,7 @@ public sealed class SearchBench : IBenchmark
         return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
-    private static async Task MigrateAsync(string owner, string appRole)
+    internal static async Task MigrateAsync(string owner, string appRole)
     {
         await using var source = DataSourceRegistry.Build(owner);
         await using var db = new Platform.Data.Tenant.TenantDbContext(DbContextOptionsFactory.Tenant(source));

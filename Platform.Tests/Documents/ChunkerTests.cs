@@ -26,7 +26,7 @@ public class ChunkerTests
     [Fact]
     public void A_heading_starts_a_new_chunk_and_names_its_section()
     {
-        var text = $"# Handbook\n\n## Time off\n\n{Words(150)}\n\n## Expenses\n\n{Words(150, "beta")}";
+        var text = $"# Handbook\n\n## Time off\n\n{Words(100)}\n\n## Expenses\n\n{Words(100, "beta")}";
         var chunks = new Chunker(512, 64).Split(text);
         Assert.Equal(2, chunks.Count);
         Assert.StartsWith("# Handbook", text[chunks[0].Start..chunks[0].End]);
@@ -65,6 +65,33 @@ public class ChunkerTests
             Assert.InRange(c.Tokens, 1, 100);
         }
         Assert.Equal(text.Length, chunks[^1].End);
+    }
+
+    [Fact]
+    public void Tokens_are_the_models_own_wordpieces_not_a_character_guess()
+    {
+        // WordPiece: "employees get 25 vacation days" is five vocabulary words; "tokenization" is two pieces
+        // ("token", "##ization"); a character-based guess would say 8 and 3.
+        Assert.Equal(5, TokenEstimator.Count("employees get 25 vacation days"));
+        Assert.Equal(2, TokenEstimator.Count("tokenization"));
+        Assert.Equal(0, TokenEstimator.Count(""));
+    }
+
+    [Fact]
+    public void No_chunk_exceeds_what_the_model_reads_even_when_more_is_asked()
+    {
+        // Rare words split into many word pieces: a character estimate undercounts them badly.
+        var text = "# Glossary\n\n" + string.Join("\n\n", Enumerable.Range(0, 30).Select(i =>
+            string.Join(' ', Enumerable.Range(0, 80).Select(j => $"xylophonist{i}{j} quizzaciously")) + "."));
+        var chunks = new Chunker(4000, 64).Split(text);
+        Assert.True(chunks.Count > 10);
+        Assert.All(chunks, c =>
+        {
+            var counted = Platform.Web.Ai.Embeddings.ArcticXsModel.CountTokens(text.AsSpan(c.Start, c.End - c.Start));
+            Assert.InRange(counted, 1, Chunker.MaxModelTokens);
+            Assert.True(c.Tokens >= counted - 2 && c.Tokens <= counted + 2, $"chunk says {c.Tokens} tokens, the tokenizer {counted}");
+        });
+        Assert.True(Chunker.MaxModelTokens + 2 <= Platform.Web.Ai.Embeddings.ArcticXsModel.MaxInputTokens);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public class IngestionTests(LocalDocumentsPlatform platform) : IClassFixture<Loc
         Assert.Equal(5, await platform.Processor.DrainAsync(ws, CancellationToken.None));
         var rows = await platform.Queries.ListAsync(ws, owner);
         Assert.All(rows, r => Assert.Equal(DocumentStatus.Ready, r.Status));
-        Assert.All(rows, r => Assert.Equal(HashingEmbeddingGenerator.ModelId, r.EmbeddingModel));
+        Assert.All(rows, r => Assert.Equal(LocalModelEmbeddingGenerator.ModelId, r.EmbeddingModel));
         Assert.Equal(rows.Sum(r => r.ChunkCount), await CountAsync(ws, "SELECT count(*)::int AS \"Value\" FROM tenant.document_chunks WHERE embedding IS NOT NULL"));
         // Every chunk has its keyword entry (visible without a search query through the "*all*" lexeme)…
         Assert.Equal(rows.Sum(r => r.ChunkCount), await CountAsync(ws, "SELECT count(*)::int AS \"Value\" FROM tenant.document_chunk_search"));

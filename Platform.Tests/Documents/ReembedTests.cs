@@ -57,7 +57,7 @@ public sealed class ReembedTests(ReembedPlatform platform) : IClassFixture<Reemb
         await platform.Processor.DrainAsync(ws, CancellationToken.None);
         await platform.Processor.DrainAsync(other, CancellationToken.None);
         var before = await ChunkModelsAsync(ws);
-        var total = Assert.Single(before, m => m.Key == HashingEmbeddingGenerator.ModelId).Value;
+        var total = Assert.Single(before, m => m.Key == LocalModelEmbeddingGenerator.ModelId).Value;
         Assert.False((await platform.Freshness.StatusAsync(ws, owner)).Stale);
 
         // The admin switches the workspace to an OpenAI-compatible endpoint: the old chunks are now stale, and meaning
@@ -65,7 +65,7 @@ public sealed class ReembedTests(ReembedPlatform platform) : IClassFixture<Reemb
         platform.Settings.UseEmbeddings(ws, new AiEndpoint(_server.BaseUrl, "sk-test", NewModel));
         var stale = await platform.Freshness.StatusAsync(ws, owner);
         Assert.Equal((NewModel, total, 0), (stale.CurrentModel, stale.StalePassages, stale.DocumentsQueued));
-        Assert.Equal([HashingEmbeddingGenerator.ModelId], stale.StaleModels);
+        Assert.Equal([LocalModelEmbeddingGenerator.ModelId], stale.StaleModels);
         Assert.All(await platform.Search.SearchAsync(ws, owner, "vacation", 5), p => Assert.Null(p.VectorScore));
 
         Assert.Equal(2, await platform.Freshness.QueueAsync(ws, owner));
@@ -99,7 +99,7 @@ public sealed class ReembedTests(ReembedPlatform platform) : IClassFixture<Reemb
         Assert.Contains(found, p => p.DocumentId == handbook && p.VectorScore is not null);
         Assert.All(found, p => Assert.NotEqual("Elsewhere", p.DocumentTitle));
         // The other workspace kept its model and was never touched.
-        Assert.Equal(HashingEmbeddingGenerator.ModelId, Assert.Single(await ChunkModelsAsync(other)).Key);
+        Assert.Equal(LocalModelEmbeddingGenerator.ModelId, Assert.Single(await ChunkModelsAsync(other)).Key);
     }
 
     [Fact]

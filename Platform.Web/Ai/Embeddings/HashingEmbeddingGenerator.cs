@@ -4,10 +4,11 @@ using Microsoft.Extensions.AI;
 namespace Platform.Web.Ai.Embeddings;
 
 /// <summary>
-/// The built-in offline embedder: no network, no model weights, deterministic. It hashes features of the text into
-/// 1024 signed buckets (the "hashing trick"): word stems, word pairs, character trigrams (typos and word forms) and
-/// a small list of business synonyms (so "vacation" lands near "paid leave"). It is lexical, not a language model:
-/// the UI calls it "built-in hashing embedder" and a workspace can switch to a real model at any time.
+/// The lexical offline embedder: no network, no model weights, deterministic and fast. It hashes features of the text
+/// into 1024 signed buckets (the "hashing trick"): word stems, word pairs and character trigrams (typos and word
+/// forms). It knows no meaning ("vacation" is not near "paid leave"): the built-in default is the local model
+/// (<see cref="LocalModelEmbeddingGenerator"/>); this one stays for tests, synthetic benchmark corpora and as a setting
+/// (Documents:Embeddings:Builtin = Hashing).
 /// </summary>
 public sealed class HashingEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -46,7 +47,6 @@ public sealed class HashingEmbeddingGenerator : IEmbeddingGenerator<string, Embe
             if (StopWords.Contains(word)) { previous = null; continue; }
             var stem = Stem(word);
             Count("w:" + stem);
-            if (Synonyms.Groups.TryGetValue(stem, out var concept)) Count("c:" + concept);
             if (previous is not null) Count("b:" + previous + " " + stem);
             var padded = "#" + word + "#";
             for (var i = 0; i + 3 <= padded.Length; i++) Count("t:" + padded.Substring(i, 3));
@@ -55,7 +55,7 @@ public sealed class HashingEmbeddingGenerator : IEmbeddingGenerator<string, Embe
 
         foreach (var (feature, count) in counts)
         {
-            var weight = (float)(1 + Math.Log(count)) * feature[0] switch { 'w' => 1.0f, 'c' => 1.2f, 'b' => 0.6f, _ => 0.25f };
+            var weight = (float)(1 + Math.Log(count)) * feature[0] switch { 'w' => 1.0f, 'b' => 0.6f, _ => 0.25f };
             var hash = Fnv1a(feature);
             var index = (int)(hash % Dimensions);
             vector[index] += (hash >> 63) == 0 ? weight : -weight;
@@ -81,7 +81,7 @@ public sealed class HashingEmbeddingGenerator : IEmbeddingGenerator<string, Embe
     }
 
     /// <summary>A crude English suffix stripper: enough to put "invoices", "invoiced" and "invoice" together.</summary>
-    internal static string Stem(string word)
+    private static string Stem(string word)
     {
         if (word.Length <= 3) return word;
         foreach (var suffix in new[] { "ies", "ing", "ed", "es", "ly", "s" })

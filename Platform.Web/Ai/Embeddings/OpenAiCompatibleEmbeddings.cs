@@ -22,6 +22,6 @@ public static class OpenAiCompatibleEmbeddings
         // Local servers (Ollama, vLLM) accept any key; the client insists on one.
         var credential = new ApiKeyCredential(string.IsNullOrEmpty(endpoint.ApiKey) ? "no-key" : endpoint.ApiKey);
         return new OpenAIClient(credential, (workspaceHttp ?? WorkspaceAiHttp.Strict).Apply(options, endpoint)).GetEmbeddingClient(endpoint.Model)
-            .AsIEmbeddingGenerator(HashingEmbeddingGenerator.Dimensions);
+            .AsIEmbeddingGenerator(StoredVector.Dimensions);
     }
 }

@@ -18,7 +18,22 @@ public sealed class EmbeddingOptions
 
     /// <summary>Upper bound reserved against the workspace budget for one remote batch (USD).</summary>
     public decimal MaxBatchCostUsd { get; set; } = 0.05m;
+
+    /// <summary>The offline embedder used when a workspace names no provider: <see cref="BuiltinEmbedder.Model"/>
+    /// (arctic-embed-xs, ADR-004) or <see cref="BuiltinEmbedder.Hashing"/> (lexical, fast, no meaning).</summary>
+    public BuiltinEmbedder Builtin { get; set; } = BuiltinEmbedder.Model;
+
+    /// <summary>ONNX Runtime threads per inference of the local model; 0 = one per core the process may use
+    /// (ONNX Runtime's own default counts physical cores: one on a 2-vCPU machine, half the throughput; ADR-004).</summary>
+    public int ModelThreads { get; set; }
+
+    /// <summary>Padded tokens per inference call of the local model (texts are batched by length).</summary>
+    public int ModelBatchTokens { get; set; } = 4096;
+
+    public LocalModelSettings ModelSettings => new(ModelThreads > 0 ? ModelThreads : Environment.ProcessorCount, FullGraphOptimization: true, Math.Max(ArcticXsModel.MaxInputTokens, ModelBatchTokens));
 }
+
+public enum BuiltinEmbedder { Model, Hashing }
 
 /// <summary>Vectors for a list of texts, and the model that made them (chunks and queries of different models are
 /// never compared).</summary>
@@ -37,24 +52,31 @@ public sealed class EmbeddingFailedException(string message, bool transient, Exc
 /// </summary>
 public sealed class WorkspaceEmbedder(
     IWorkspaceAiSettingsProvider settings, IAiUsageRecorder usage, IAiBudgetGuard budget,
-    IOptions<EmbeddingOptions> options, ILogger<WorkspaceEmbedder> logger, WorkspaceAiHttp? workspaceHttp = null)
+    IOptions<EmbeddingOptions> options, ILogger<WorkspaceEmbedder> logger, WorkspaceAiHttp? workspaceHttp = null,
+    IEmbeddingGenerator<string, Embedding<float>>? builtin = null)
 {
-    private static readonly HashingEmbeddingGenerator Builtin = new();
+    /// <summary>The offline embedder the app registers (BuiltinEmbeddings); the hashing one when constructed bare.</summary>
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _builtin = builtin ?? new HashingEmbeddingGenerator();
+    private string BuiltinModel => _builtin.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? HashingEmbeddingGenerator.ModelId;
+    private string BuiltinName => _builtin.ToString() ?? HashingEmbeddingGenerator.DisplayName;
     private readonly ConcurrentDictionary<AiEndpoint, IEmbeddingGenerator<string, Embedding<float>>> _remote = new();
 
     /// <summary>The model new embeddings of this workspace are made with.</summary>
     public async Task<string> CurrentModelAsync(Guid workspaceId, CancellationToken ct = default) =>
-        (await settings.GetAsync(workspaceId, ct)).Embeddings?.Model ?? HashingEmbeddingGenerator.ModelId;
+        (await settings.GetAsync(workspaceId, ct)).Embeddings?.Model ?? BuiltinModel;
 
-    /// <summary>A human label for the current provider ("Built-in hashing embedder (offline)" or the model).</summary>
+    /// <summary>A human label for the current provider ("Built-in model arctic-embed-xs (offline)" or the model).</summary>
     public async Task<string> DescribeAsync(Guid workspaceId, CancellationToken ct = default) =>
-        (await settings.GetAsync(workspaceId, ct)).Embeddings is { } e ? $"{e.Model} at {new Uri(e.BaseUrl).Host}" : HashingEmbeddingGenerator.DisplayName;
+        (await settings.GetAsync(workspaceId, ct)).Embeddings is { } e ? $"{e.Model} at {new Uri(e.BaseUrl).Host}" : BuiltinName;
+
+    /// <summary>The operation name of search queries (as opposed to "document" for chunks).</summary>
+    public const string QueryOperation = "search";
 
     public async Task<EmbeddingBatch> EmbedAsync(Guid workspaceId, Guid? userId, IReadOnlyList<string> texts,
         string operation, CancellationToken ct = default)
     {
         var endpoint = (await settings.GetAsync(workspaceId, ct)).Embeddings;
-        var model = endpoint?.Model ?? HashingEmbeddingGenerator.ModelId;
+        var model = endpoint?.Model ?? BuiltinModel;
         var provider = endpoint is null ? "builtin" : new Uri(endpoint.BaseUrl).Host;
         if (texts.Count == 0) return new EmbeddingBatch(model, []);
 
@@ -66,18 +88,22 @@ public sealed class WorkspaceEmbedder(
                 throw new EmbeddingFailedException(reservation.Refusal ?? "The workspace's AI budget does not allow more embeddings.", transient: false);
         }
 
-        var generator = endpoint is null ? Builtin
+        var generator = endpoint is null ? _builtin
             : _remote.GetOrAdd(endpoint, e => OpenAiCompatibleEmbeddings.Create(e, TimeSpan.FromSeconds(options.Value.TimeoutSeconds), workspaceHttp));
         var clock = Stopwatch.StartNew();
         try
         {
-            var result = await generator.GenerateAsync(texts, new EmbeddingGenerationOptions { Dimensions = HashingEmbeddingGenerator.Dimensions }, ct);
+            var request = new EmbeddingGenerationOptions { Dimensions = StoredVector.Dimensions };
+            // Search queries get the local model's query prefix (remote providers ignore the property).
+            if (endpoint is null && operation == QueryOperation)
+                request.AdditionalProperties = new() { [LocalModelEmbeddingGenerator.InputTypeKey] = LocalModelEmbeddingGenerator.QueryInput };
+            var result = await generator.GenerateAsync(texts, request, ct);
             var vectors = result.Select(e => e.Vector.ToArray()).ToList();
             if (vectors.Count != texts.Count)
                 throw new EmbeddingFailedException($"The embedding model returned {vectors.Count} vectors for {texts.Count} texts.", transient: false);
-            if (vectors.FirstOrDefault(v => v.Length != HashingEmbeddingGenerator.Dimensions) is { } wrong)
+            if (vectors.FirstOrDefault(v => v.Length != StoredVector.Dimensions) is { } wrong)
                 throw new EmbeddingFailedException(
-                    $"The embedding model '{model}' returned {wrong.Length} dimensions; the knowledge base needs {HashingEmbeddingGenerator.Dimensions}. " +
+                    $"The embedding model '{model}' returned {wrong.Length} dimensions; the knowledge base needs {StoredVector.Dimensions}. " +
                     "Choose a model that supports 1024 dimensions.", transient: false);
             var tokens = result.Usage?.InputTokenCount ?? texts.Sum(t => t.Length / 4L);
             usage.Record(new AiUsage(workspaceId, userId, AiService.Embedding, provider, model, tokens, 0, clock.Elapsed, true, Operation: operation));

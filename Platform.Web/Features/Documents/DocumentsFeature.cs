@@ -15,6 +15,7 @@ public static class DocumentsFeature
         services.AddOptions<DocumentsOptions>().Bind(configuration.GetSection(DocumentsOptions.Section));
         services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.Section));
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DocumentsOptions>>().Value);
+        services.AddBuiltinEmbeddings();
         services.AddSingleton<WorkspaceEmbedder>();
         services.AddSingleton<IngestionSignals>();
         services.AddSingleton<DocumentIntake>();

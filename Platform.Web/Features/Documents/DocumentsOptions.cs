@@ -14,7 +14,9 @@ public sealed class DocumentsOptions
     /// <summary>Largest extracted text kept per document (characters).</summary>
     public int MaxTextChars { get; set; } = 20_000_000;
 
-    public int ChunkTokens { get; set; } = 512;
+    /// <summary>Chunk size in the embedding model's tokens (at most Chunker.MaxModelTokens). 256: the local model's
+    /// hybrid nDCG@10 was 0.585 at 256, 0.552 at 128 and 0.519 at 480 (`./platform bench quality`, ADR-004).</summary>
+    public int ChunkTokens { get; set; } = 256;
     public int ChunkOverlapTokens { get; set; } = 64;
 
     /// <summary>Attempts before a document with transient failures is marked failed.</summary>

@@ -7,14 +7,22 @@ namespace Platform.Web.Features.Documents.Ingestion;
 public sealed record ChunkSpan(int Start, int End, int Tokens, string? Section);
 
 /// <summary>
-/// Splits extracted text into chunks of about <c>maxTokens</c> that follow the document's structure: a heading
+/// Splits extracted text into chunks of at most <c>maxTokens</c> model tokens (<see cref="TokenEstimator"/>, the
+/// embedding model's own tokenizer; never more than <see cref="MaxModelTokens"/>, so the model reads every chunk
+/// whole, with its title and section line) that follow the document's structure: a heading
 /// starts a new chunk (unless the current one is still small), paragraphs stay whole when they fit, oversized
 /// paragraphs are cut at sentences, then words, then characters (never inside a surrogate pair or a combined
 /// character). A chunk cut for size repeats the last ~<c>overlapTokens</c> of the previous one.
 /// Chunks are exact substrings of the text, so a viewer can highlight them by offset.
 /// </summary>
-public sealed partial class Chunker(int maxTokens = 512, int overlapTokens = 64)
+public sealed partial class Chunker(int requestedMaxTokens = Chunker.MaxModelTokens, int overlapTokens = 64)
 {
+    /// <summary>The model's 512 positions, less [CLS]/[SEP] and ~30 tokens for the title and section line that
+    /// travel with every chunk into the embedding.</summary>
+    public const int MaxModelTokens = Platform.Web.Ai.Embeddings.ArcticXsModel.MaxInputTokens - 2 - 30;
+
+    private readonly int maxTokens = Math.Clamp(requestedMaxTokens, 1, MaxModelTokens);
+
     private sealed record Piece(int Start, int End, int Tokens, bool Heading, string? Section);
 
     public IReadOnlyList<ChunkSpan> Split(string text)
