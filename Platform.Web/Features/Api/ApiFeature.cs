@@ -34,6 +34,8 @@ public static class ApiFeature
             .DisableAntiforgery()
             // API errors are problem details; the UI's "not found" page must never answer an API call.
             .WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute());
+        // Endpoints read their bodies themselves (ApiBody) instead of declaring Accepts metadata: with it, routing
+        // would answer a wrong content type with a bare 415 before any endpoint runs, not with problem details.
         api.MapApiDocuments();
         api.MapApiSearch();
         return app;

@@ -38,11 +38,9 @@ public static class DocumentsEndpoints
             .WithSummary("List documents, newest first (paged; filter by status, category, tag).");
         documents.MapGet("/{id:guid}", GetAsync).RequireApiScope(ApiScopes.DocumentsRead)
             .WithSummary("A document: status, progress, chunk count, metadata.");
-        documents.MapPost("/", UploadAsync).RequireApiScope(ApiScopes.DocumentsWrite)
-            .Accepts<IFormFile>("multipart/form-data").DisableAntiforgery()
+        documents.MapPost("/", UploadAsync).RequireApiScope(ApiScopes.DocumentsWrite).DisableAntiforgery()
             .WithSummary("Upload a file (multipart field 'file'; optional 'category' and 'tags'). Ingestion is asynchronous.");
         documents.MapPost("/text", AddTextAsync).RequireApiScope(ApiScopes.DocumentsWrite)
-            .Accepts<ApiTextDocument>("application/json")
             .WithSummary("Add a document from text (markdown). Ingestion is asynchronous.");
         documents.MapDelete("/{id:guid}", DeleteAsync).RequireApiScope(ApiScopes.DocumentsWrite)
             .WithSummary("Delete a document (your own; anyone's takes the creator's 'manage documents').");

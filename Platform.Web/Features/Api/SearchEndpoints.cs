@@ -22,7 +22,6 @@ public static class SearchEndpoints
     public static RouteGroupBuilder MapApiSearch(this RouteGroupBuilder api)
     {
         api.MapPost("/search", SearchAsync).RequireApiScope(ApiScopes.Search).WithTags("Search")
-            .Accepts<ApiSearchRequest>("application/json")
             .WithSummary("Hybrid (vector + keyword) search; passages with their document, position and scores.");
         return api;
     }
