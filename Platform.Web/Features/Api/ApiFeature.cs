@@ -22,6 +22,7 @@ public static class ApiFeature
         services.AddSingleton<WorkspaceApiKeys>();
         services.AddSingleton<ApiRateLimits>();
         services.AddSingleton<ApiIdempotency>();
+        services.AddApiReference();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         return services;
@@ -38,6 +39,7 @@ public static class ApiFeature
         // would answer a wrong content type with a bare 415 before any endpoint runs, not with problem details.
         api.MapApiDocuments();
         api.MapApiSearch();
+        app.MapApiReference();
         return app;
     }
 }
