@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Web.Features.Api.Keys;
 
 namespace Platform.Tests.Api;
@@ -10,11 +11,15 @@ namespace Platform.Tests.Api;
 /// key edited to name B. Run against one shared database (Local) and a separate tenant database (Hosted).</summary>
 public abstract class ApiIsolationTests(ApiPlatform platform)
 {
+    /// <summary>Where workspace A's application data lives (own-database mode moves it to its own database).</summary>
+    protected virtual Task PlaceAsync(Guid workspaceId, Guid ownerId) => Task.CompletedTask;
+
     [Fact]
     public async Task A_key_of_one_workspace_never_reaches_another()
     {
         var (a, ownerA) = await platform.CreateWorkspaceAsync();
         var (b, _) = await platform.CreateWorkspaceAsync();
+        await PlaceAsync(a, ownerA);
         await platform.AddTextAsync(a, "A's notes", "Alpha secret: the lighthouse code is 1234.");
         var bDoc = await platform.AddTextAsync(b, "B's notes", "Bravo secret: the lighthouse code is 9876.");
         await platform.Processor.DrainAsync(a, CancellationToken.None);
@@ -45,3 +50,20 @@ public abstract class ApiIsolationTests(ApiPlatform platform)
 public class LocalApiIsolationTests(LocalApiPlatform platform) : ApiIsolationTests(platform), IClassFixture<LocalApiPlatform>;
 
 public class HostedApiIsolationTests(HostedApiPlatform platform) : ApiIsolationTests(platform), IClassFixture<HostedApiPlatform>;
+
+/// <summary>Own-database mode: workspace A's documents live in its own PostgreSQL database (a second cluster),
+/// B's in the platform's tenant database.</summary>
+public class OwnDatabaseApiIsolationTests(OwnDatabaseApiPlatform platform, Platform.Tests.Workspaces.SecondPostgresCluster cluster)
+    : ApiIsolationTests(platform), IClassFixture<OwnDatabaseApiPlatform>, IClassFixture<Platform.Tests.Workspaces.SecondPostgresCluster>
+{
+    protected override async Task PlaceAsync(Guid workspaceId, Guid ownerId)
+    {
+        var placement = platform.Services.GetRequiredService<Platform.Web.Features.Workspaces.WorkspaceDataPlacement>();
+        var connected = await placement.ConnectAsync(workspaceId, ownerId, new Platform.Web.Features.Workspaces.OwnDatabaseInput
+        {
+            Host = "127.0.0.1", Port = cluster.Port, Database = "ws_ready", Username = "ws_owner",
+            Password = Platform.Tests.Workspaces.SecondPostgresCluster.OwnerPassword,
+        });
+        Assert.True(connected.Ok, connected.Error);
+    }
+}

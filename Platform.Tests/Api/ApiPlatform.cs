@@ -102,3 +102,21 @@ public sealed class ApiServer(WebApplication app, Uri address) : IAsyncDisposabl
 public sealed class LocalApiPlatform() : ApiPlatform(PlatformMode.Local);
 
 public sealed class HostedApiPlatform() : ApiPlatform(PlatformMode.Hosted);
+
+/// <summary>Hosted mode with the Workspaces feature, so a workspace can be moved to its own database (on the tests'
+/// second cluster at 127.0.0.1, hence private networks allowed).</summary>
+public sealed class OwnDatabaseApiPlatform() : ApiPlatform(PlatformMode.Hosted)
+{
+    protected override void AddSettings(IDictionary<string, string?> settings)
+    {
+        base.AddSettings(settings);
+        settings["Database:OwnDatabases:AllowPrivateNetworks"] = "true";
+    }
+
+    protected override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PlatformAiOptions>().Bind(configuration.GetSection(PlatformAiOptions.Section));
+        services.AddWorkspaceFeature();
+        base.ConfigureServices(services, configuration);
+    }
+}
