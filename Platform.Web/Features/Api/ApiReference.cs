@@ -43,7 +43,8 @@ public static class ApiReference
         // The page's scripts carry the response's CSP nonce (Hosting/ResponseHardening), so the policy stays strict.
         app.MapScalarApiReference(PageRoute, (options, http) =>
         {
-            options.WithTitle("Platform API").WithOpenApiRoutePattern(DocumentRoute);
+            // No remote fonts: the page must work offline and under the CSP (font-src 'self').
+            options.WithTitle("Platform API").WithOpenApiRoutePattern(DocumentRoute).DisableDefaultFonts();
             if (http.CspNonce() is { } nonce) options.WithNonce(nonce);
         });
         return app;

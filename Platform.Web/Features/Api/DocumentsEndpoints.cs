@@ -33,18 +33,23 @@ public static class DocumentsEndpoints
 
     public static RouteGroupBuilder MapApiDocuments(this RouteGroupBuilder api)
     {
-        var documents = api.MapGroup("/documents").WithTags("Documents");
-        documents.MapGet("/", ListAsync).RequireApiScope(ApiScopes.DocumentsRead)
+        var documents = api.MapGroup("/documents").WithTags("Documents").ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        documents.MapGet("/", ListAsync).RequireApiScope(ApiScopes.DocumentsRead).Produces<ApiDocumentPage>()
             .WithSummary("List documents, newest first (paged; filter by status, category, tag).");
-        documents.MapGet("/{id:guid}", GetAsync).RequireApiScope(ApiScopes.DocumentsRead)
+        documents.MapGet("/{id:guid}", GetAsync).RequireApiScope(ApiScopes.DocumentsRead).Produces<ApiDocument>()
             .WithSummary("A document: status, progress, chunk count, metadata.");
         documents.MapPost("/", UploadAsync).RequireApiScope(ApiScopes.DocumentsWrite).DisableAntiforgery()
+            .Produces<ApiDocumentAccepted>(StatusCodes.Status202Accepted).Produces<ApiDocumentAccepted>()
             .WithSummary("Upload a file (multipart field 'file'; optional 'category' and 'tags'). Ingestion is asynchronous.");
         documents.MapPost("/text", AddTextAsync).RequireApiScope(ApiScopes.DocumentsWrite)
+            .Produces<ApiDocumentAccepted>(StatusCodes.Status202Accepted).Produces<ApiDocumentAccepted>()
             .WithSummary("Add a document from text (markdown). Ingestion is asynchronous.");
-        documents.MapDelete("/{id:guid}", DeleteAsync).RequireApiScope(ApiScopes.DocumentsWrite)
+        documents.MapDelete("/{id:guid}", DeleteAsync).RequireApiScope(ApiScopes.DocumentsWrite).Produces(StatusCodes.Status204NoContent)
             .WithSummary("Delete a document (your own; anyone's takes the creator's 'manage documents').");
         documents.MapPost("/reembed", ReembedAsync).RequireApiScope(ApiScopes.DocumentsWrite)
+            .Produces<ApiReembedAccepted>(StatusCodes.Status202Accepted).Produces<ApiReembedAccepted>()
             .WithSummary("Re-embed every passage not on the current embedding model (takes 'manage documents').");
         return api;
     }

@@ -22,6 +22,7 @@ public static class SearchEndpoints
     public static RouteGroupBuilder MapApiSearch(this RouteGroupBuilder api)
     {
         api.MapPost("/search", SearchAsync).RequireApiScope(ApiScopes.Search).WithTags("Search")
+            .Produces<ApiSearchResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Hybrid (vector + keyword) search; passages with their document, position and scores.");
         return api;
     }
