@@ -28,6 +28,8 @@ public class MainDbContext(DbContextOptions<MainDbContext> options)
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<WorkspaceApp> WorkspaceApps => Set<WorkspaceApp>();
     public DbSet<WorkspaceProviderKey> WorkspaceProviderKeys => Set<WorkspaceProviderKey>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<ApiIdempotencyRecord> ApiIdempotencyRecords => Set<ApiIdempotencyRecord>();
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<PlatformState> PlatformState => Set<PlatformState>();

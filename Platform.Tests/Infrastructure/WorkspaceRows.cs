@@ -35,6 +35,17 @@ public static class WorkspaceRows
             {
                 WorkspaceId = workspaceId, Name = "Test provider", BaseUrl = "http://127.0.0.1:1/v1", ChatModel = "m",
             });
+            // Public API (Features/Api)
+            var apiKey = new ApiKey
+            {
+                WorkspaceId = workspaceId, Name = "Test key", Prefix = "plk_test", KeyHash = Guid.NewGuid().ToString("N"),
+                Scopes = ["search"], CreatedByUserId = ownerId,
+            };
+            db.ApiKeys.Add(apiKey);
+            db.ApiIdempotencyRecords.Add(new ApiIdempotencyRecord
+            {
+                WorkspaceId = workspaceId, ApiKeyId = apiKey.Id, IdempotencyKey = "k1", RequestHash = "h", StatusCode = 202, ResponseBody = "{}",
+            });
             // Costs (billing lives in the main store)
             db.CostEvents.Add(new CostEvent
             {

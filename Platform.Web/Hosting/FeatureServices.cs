@@ -1,4 +1,5 @@
 using Platform.Web.Ai;
+using Platform.Web.Features.Api;
 using Platform.Web.Features.Documents;
 using Platform.Web.Features.Costs;
 using Platform.Web.Features.Chat;
@@ -19,6 +20,7 @@ public static class FeatureServices
         services.AddChatFeature(configuration);
         services.AddPlatformAi(configuration);
         services.AddMailFeature(configuration);
+        services.AddApiFeature(configuration);
         services.AddScoped<DemoSeeder>();
         return services;
     }

@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using Platform.Web.Components;
 using Platform.Web.Components.Account;
+using Platform.Web.Features.Api;
 using Platform.Web.Features.Costs;
 using Platform.Web.Features.Mail;
 
@@ -31,6 +32,7 @@ public static class UiServices
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapCostsEndpoints();
+        app.MapPlatformApi();
         return app;
     }
 }

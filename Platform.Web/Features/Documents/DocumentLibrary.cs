@@ -28,33 +28,51 @@ public sealed class DocumentLibrary(
         return (scope.WorkspaceId, scope.UserId);
     }
 
-    public async Task<List<DocumentRow>> ListAsync(CancellationToken ct = default)
+    public Task<List<DocumentRow>> ListAsync(CancellationToken ct = default) => ListAsync(workspace.Scope(), ct);
+
+    /// <summary>The scope-taking overloads below serve callers outside the circuit (the public API, with a key's
+    /// <see cref="WorkspaceScope"/>); the circuit's own overloads pass <see cref="CurrentWorkspace.Scope"/>.</summary>
+    public async Task<List<DocumentRow>> ListAsync(WorkspaceScope scope, CancellationToken ct = default)
     {
-        var (ws, user) = await EnterAsync(ct);
-        return await queries.ListAsync(ws, user, ct);
+        await scope.RequireAsync(ct);
+        return await queries.ListAsync(scope.WorkspaceId, scope.UserId, ct);
+    }
+
+    /// <summary>One page of the library, newest first, optionally filtered (the API's list).</summary>
+    public async Task<DocumentPage> ListPageAsync(WorkspaceScope scope, DocumentListFilter filter, CancellationToken ct = default)
+    {
+        await scope.RequireAsync(ct);
+        return await queries.ListPageAsync(scope.WorkspaceId, scope.UserId, filter, ct);
     }
 
     /// <summary>Null when the document does not exist — or the reader is no longer a member (the viewer says
     /// "not found", as for any document they may not see).</summary>
-    public async Task<DocumentView?> GetAsync(Guid documentId, CancellationToken ct = default)
+    public Task<DocumentView?> GetAsync(Guid documentId, CancellationToken ct = default) => GetAsync(workspace.Scope(), documentId, ct);
+
+    public async Task<DocumentView?> GetAsync(WorkspaceScope scope, Guid documentId, CancellationToken ct = default)
     {
-        var scope = workspace.Scope();
         if (await scope.RecheckAsync(ct) is not null) return null;
         return await queries.GetAsync(scope.WorkspaceId, scope.UserId, documentId, ct);
     }
 
-    public async Task<IntakeResult> AddFileAsync(string name, Stream content, long size, string? category = null,
+    public Task<IntakeResult> AddFileAsync(string name, Stream content, long size, string? category = null,
+        IReadOnlyList<string>? tags = null, CancellationToken ct = default) =>
+        AddFileAsync(workspace.Scope(), name, content, size, category, tags, ct);
+
+    public async Task<IntakeResult> AddFileAsync(WorkspaceScope scope, string name, Stream content, long size, string? category = null,
         IReadOnlyList<string>? tags = null, CancellationToken ct = default)
     {
-        var scope = workspace.Scope();
         if (await scope.RecheckAsync(ct) is { } refusal) return new IntakeResult(name, IntakeOutcome.Rejected, refusal.Message);
         return await intake.AddFileAsync(scope.WorkspaceId, scope.UserId, name, content, size, category, tags, ct);
     }
 
-    public async Task<IntakeResult> AddTextAsync(string title, string text, string? category = null,
+    public Task<IntakeResult> AddTextAsync(string title, string text, string? category = null,
+        IReadOnlyList<string>? tags = null, CancellationToken ct = default) =>
+        AddTextAsync(workspace.Scope(), title, text, category, tags, ct);
+
+    public async Task<IntakeResult> AddTextAsync(WorkspaceScope scope, string title, string text, string? category = null,
         IReadOnlyList<string>? tags = null, CancellationToken ct = default)
     {
-        var scope = workspace.Scope();
         if (await scope.RecheckAsync(ct) is { } refusal) return new IntakeResult(title, IntakeOutcome.Rejected, refusal.Message);
         return await intake.AddTextAsync(scope.WorkspaceId, scope.UserId, title, text, category, tags, ct);
     }
@@ -67,23 +85,29 @@ public sealed class DocumentLibrary(
 
     /// <summary>Whether the user manages the knowledge base (the pages show its actions only to them).
     /// Permissions are read fresh, and a suspended workspace grants nothing (<see cref="WorkspaceGrant.Has"/>).</summary>
-    public async Task<bool> CanManageAsync(CancellationToken ct = default)
-    {
-        var scope = workspace.Scope();
-        return scope.UserId is { } id && await permissions.HasAsync(scope.WorkspaceId, id, WorkspacePermission.ManageDocuments, ct);
-    }
+    public Task<bool> CanManageAsync(CancellationToken ct = default) => CanManageAsync(workspace.Scope(), ct);
+
+    public async Task<bool> CanManageAsync(WorkspaceScope scope, CancellationToken ct = default) =>
+        scope.UserId is { } id && await permissions.HasAsync(scope.WorkspaceId, id, WorkspacePermission.ManageDocuments, ct);
 
     /// <summary>Re-embedding the whole knowledge base spends the workspace's AI budget: it takes manage_documents.</summary>
     /// <returns>How many documents were queued.</returns>
-    public async Task<Result<int>> ReembedAsync(CancellationToken ct = default)
+    public Task<Result<int>> ReembedAsync(CancellationToken ct = default) => ReembedAsync(workspace.Scope(), ct);
+
+    public async Task<Result<int>> ReembedAsync(WorkspaceScope scope, CancellationToken ct = default)
     {
-        var scope = workspace.Scope();
         if (await scope.RecheckAsync(ct) is { } refusal) return refusal;
-        if (!await CanManageAsync(ct))
-            return Failure.Forbidden("Re-embedding the knowledge base takes the \"manage documents\" permission (owners and admins have it).");
+        if (!await CanManageAsync(scope, ct)) return Failure.Forbidden(ReembedTakesManage);
         var queued = await freshness.QueueAsync(scope.WorkspaceId, scope.UserId, ct);
-        return queued == 0 ? Failure.Conflict("Nothing to re-embed: every ready passage already uses the current model.") : queued;
+        return queued == 0 ? Failure.Conflict(NothingToReembed) : queued;
     }
+
+    public const string ReembedTakesManage =
+        "Re-embedding the knowledge base takes the \"manage documents\" permission (owners and admins have it).";
+    public const string NothingToReembed = "Nothing to re-embed: every ready passage already uses the current model.";
+    public const string DeleteTakesManage =
+        "Deleting documents added by others takes the \"manage documents\" permission (owners and admins have it).";
+    public const string NoSuchDocument = "The document no longer exists.";
 
     /// <summary>Categories and tags in use, for the search page's filters.</summary>
     /// <summary>None for a removed member (their next search is refused with the reason).</summary>
@@ -94,18 +118,18 @@ public sealed class DocumentLibrary(
         return await queries.FacetsAsync(scope.WorkspaceId, scope.UserId, ct);
     }
 
-    public async Task<Result> DeleteAsync(DocumentRow document, CancellationToken ct = default)
+    public Task<Result> DeleteAsync(DocumentRow document, CancellationToken ct = default) => DeleteAsync(workspace.Scope(), document.Id, ct);
+
+    public async Task<Result> DeleteAsync(WorkspaceScope scope, Guid documentId, CancellationToken ct = default)
     {
-        var scope = workspace.Scope();
         if (await scope.RecheckAsync(ct) is { } refusal) return refusal;
         var (ws, user) = (scope.WorkspaceId, scope.UserId);
-        if (!await CanManageAsync(ct))
+        if (!await CanManageAsync(scope, ct))
         {
             // Members may delete what they uploaded themselves.
-            if (user is null || await queries.CreatedByAsync(ws, user, document.Id, ct) != user)
-                return Failure.Forbidden("Deleting documents added by others takes the \"manage documents\" permission (owners and admins have it).");
+            if (user is null || await queries.CreatedByAsync(ws, user, documentId, ct) != user) return Failure.Forbidden(DeleteTakesManage);
         }
-        return await queries.DeleteAsync(ws, user, document.Id, ct) ? Result.Success : Failure.NotFound("The document no longer exists.");
+        return await queries.DeleteAsync(ws, user, documentId, ct) ? Result.Success : Failure.NotFound(NoSuchDocument);
     }
 
     public async Task<Result> RetryAsync(Guid documentId, CancellationToken ct = default)
@@ -120,17 +144,22 @@ public sealed class DocumentLibrary(
     /// <summary>One search credit for a person's search (tier limits in Costs:Tiers); the refusal says when the
     /// credits reset. Chat's own retrieval is covered by its message credit.
     /// A removed member (or a suspended workspace) is refused before any credit is spent.</summary>
-    public async Task<Result> ConsumeSearchCreditAsync(CancellationToken ct = default)
+    public Task<Result> ConsumeSearchCreditAsync(CancellationToken ct = default) => ConsumeSearchCreditAsync(workspace.Scope(), ct);
+
+    public async Task<Result> ConsumeSearchCreditAsync(WorkspaceScope scope, CancellationToken ct = default)
     {
-        var scope = workspace.Scope();
         if (await scope.RecheckAsync(ct) is { } refusal) return refusal;
         var credit = await credits.ConsumeCreditAsync(scope.WorkspaceId, scope.UserId, CreditKind.Search, ct: ct);
         return credit.Allowed ? Result.Success : Failure.LimitReached(credit.Refusal ?? "No search credits left for this period.");
     }
 
-    public async Task<IReadOnlyList<KnowledgePassage>> SearchAsync(string query, int k, KnowledgeFilters? filters = null, CancellationToken ct = default)
+    public Task<IReadOnlyList<KnowledgePassage>> SearchAsync(string query, int k, KnowledgeFilters? filters = null, CancellationToken ct = default) =>
+        SearchAsync(workspace.Scope(), query, k, filters, ct);
+
+    public async Task<IReadOnlyList<KnowledgePassage>> SearchAsync(WorkspaceScope scope, string query, int k, KnowledgeFilters? filters = null,
+        CancellationToken ct = default)
     {
-        var (ws, user) = await EnterAsync(ct);
-        return await search.SearchAsync(ws, user, query, k, filters, ct);
+        await scope.RequireAsync(ct);
+        return await search.SearchAsync(scope.WorkspaceId, scope.UserId, query, k, filters, ct);
     }
 }

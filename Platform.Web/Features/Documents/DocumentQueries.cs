@@ -13,6 +13,11 @@ public sealed record ChunkView(Guid Id, int Position, int StartOffset, int EndOf
 
 public sealed record DocumentView(DocumentRow Document, string? Content, IReadOnlyList<ChunkView> Chunks);
 
+/// <summary>Which page of the library, and optional filters (all must match).</summary>
+public sealed record DocumentListFilter(int Page = 1, int PageSize = 50, string? Status = null, string? Category = null, string? Tag = null);
+
+public sealed record DocumentPage(IReadOnlyList<DocumentRow> Items, int Page, int PageSize, int Total);
+
 /// <summary>Reads and deletes of documents for a workspace (workspace and user come from the membership).</summary>
 public sealed class DocumentQueries(TenantDbFactory tenants, IngestionSignals signals)
 {
@@ -23,6 +28,22 @@ public sealed class DocumentQueries(TenantDbFactory tenants, IngestionSignals si
             .Select(d => new DocumentRow(d.Id, d.Title, d.FileName, d.ContentType, d.SizeBytes, d.Status, d.StatusReason,
                 d.Progress, d.ChunkCount, d.Category, d.Tags, d.EmbeddingModel, d.CreatedAt, d.SourcePath))
             .ToListAsync(ct);
+    }
+
+    public async Task<DocumentPage> ListPageAsync(Guid workspaceId, Guid? userId, DocumentListFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await tenants.OpenAsync(workspaceId, userId, ct);
+        var query = db.Documents.AsQueryable();
+        if (filter.Status is { } status) query = query.Where(d => d.Status == status);
+        if (filter.Category is { } category) query = query.Where(d => d.Category == category);
+        if (filter.Tag is { } tag) query = query.Where(d => d.Tags.Contains(tag));
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id)
+            .Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)
+            .Select(d => new DocumentRow(d.Id, d.Title, d.FileName, d.ContentType, d.SizeBytes, d.Status, d.StatusReason,
+                d.Progress, d.ChunkCount, d.Category, d.Tags, d.EmbeddingModel, d.CreatedAt, d.SourcePath))
+            .ToListAsync(ct);
+        return new DocumentPage(items, filter.Page, filter.PageSize, total);
     }
 
     public async Task<DocumentView?> GetAsync(Guid workspaceId, Guid? userId, Guid documentId, CancellationToken ct = default)

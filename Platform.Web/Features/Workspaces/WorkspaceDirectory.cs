@@ -20,6 +20,13 @@ public sealed class WorkspaceDirectory(MainDbFactory main, TenantDbFactory tenan
     public WorkspaceScope MemberScope(Guid workspaceId, Guid userId) =>
         new(this, main, tenants, clock, workspaceId, userId, isSystem: false);
 
+    /// <summary>An API request's way into the key's workspace, acting for the key's creator. <paramref name="keyCheck"/>
+    /// (Features/Api/Keys) is what every unit of work re-checks instead of the plain membership: the key still valid
+    /// (not revoked, not expired), its creator still a member of an active workspace and still holding what the key's
+    /// scopes need.</summary>
+    public WorkspaceScope ApiKeyScope(Guid workspaceId, Guid creatorId, Guid apiKeyId, Func<CancellationToken, Task<Failure?>> keyCheck) =>
+        new(this, main, tenants, clock, workspaceId, creatorId, isSystem: false, apiKeyId, keyCheck);
+
     /// <summary>A background worker's way into the workspace (no user, no membership check). Only workers that
     /// carry on work a member started may use it.</summary>
     public WorkspaceScope SystemScope(Guid workspaceId) =>

@@ -7,7 +7,8 @@ namespace Platform.Web.Features.Workspaces;
 /// <summary>
 /// One way into a workspace's data: who (a member, or the system) works in which workspace, for one service call.
 /// Made by <see cref="CurrentWorkspace.Scope"/> (the circuit's member, after the route's membership check),
-/// by <see cref="WorkspaceDirectory.MemberScope"/> (a member named by a service's caller) or by
+/// by <see cref="WorkspaceDirectory.MemberScope"/> (a member named by a service's caller), by
+/// <see cref="WorkspaceDirectory.ApiKeyScope"/> (an API request, acting for the key's creator) or by
 /// <see cref="WorkspaceDirectory.SystemScope"/> (background workers, explicitly). A member scope re-checks in the
 /// database, on the way in, that the user is still a member and the workspace is active: a removed member's open
 /// tab is refused on its very next call, not when the gate's timer next looks.
@@ -27,13 +28,14 @@ public sealed class WorkspaceScope
     private readonly MainDbFactory _main;
     private readonly TenantDbFactory _tenants;
     private readonly TimeProvider _clock;
+    private readonly Func<CancellationToken, Task<Failure?>>? _keyCheck;
     private DateTimeOffset? _checkedAt;
 
     internal WorkspaceScope(WorkspaceDirectory directory, MainDbFactory main, TenantDbFactory tenants, TimeProvider clock,
-        Guid workspaceId, Guid? userId, bool isSystem)
+        Guid workspaceId, Guid? userId, bool isSystem, Guid? apiKeyId = null, Func<CancellationToken, Task<Failure?>>? keyCheck = null)
     {
         (_directory, _main, _tenants, _clock) = (directory, main, tenants, clock);
-        (WorkspaceId, UserId, IsSystem) = (workspaceId, userId, isSystem);
+        (WorkspaceId, UserId, IsSystem, ApiKeyId, _keyCheck) = (workspaceId, userId, isSystem, apiKeyId, keyCheck);
     }
 
     public Guid WorkspaceId { get; }
@@ -44,12 +46,16 @@ public sealed class WorkspaceScope
     /// <summary>A background worker's scope: no membership to check (the work was accepted from a member earlier).</summary>
     public bool IsSystem { get; }
 
+    /// <summary>The API key an API request came with (<see cref="UserId"/> is then the key's creator, for whom it acts).</summary>
+    public Guid? ApiKeyId { get; }
+
     /// <summary>Null while the member may still work here; else the refusal to show ("no longer a member",
-    /// "suspended"). Always asks the database.</summary>
+    /// "suspended"; for an API key also revoked, expired, or its creator lost a permission a scope needs).
+    /// Always asks the database.</summary>
     public async Task<Failure?> RecheckAsync(CancellationToken ct = default)
     {
         if (IsSystem) return null;
-        var refusal = await _directory.RefusalAsync(WorkspaceId, UserId!.Value, ct);
+        var refusal = _keyCheck is not null ? await _keyCheck(ct) : await _directory.RefusalAsync(WorkspaceId, UserId!.Value, ct);
         _checkedAt = refusal is null ? _clock.GetUtcNow() : null;
         return refusal;
     }

@@ -11,7 +11,13 @@ namespace Platform.Web.Features.Documents.Ingestion;
 public enum IntakeOutcome { Queued, Duplicate, Rejected }
 
 /// <summary>What happened to one file of a batch; <see cref="Message"/> is meant for the user.</summary>
-public sealed record IntakeResult(string Name, IntakeOutcome Outcome, string Message, Guid? DocumentId = null);
+public sealed record IntakeResult(string Name, IntakeOutcome Outcome, string Message, Guid? DocumentId = null)
+{
+    /// <summary>Why a rejected item was rejected, for callers that answer by kind (the API's status codes).</summary>
+    public IntakeRejection Rejection { get; init; }
+}
+
+public enum IntakeRejection { None, Invalid, TooLarge, UnsupportedType }
 
 /// <summary>
 /// Accepts files and pasted text into a workspace's knowledge base: size limit, type from content, duplicate check
@@ -43,9 +49,9 @@ public sealed class DocumentIntake(TenantDbFactory tenants, IngestionSignals sig
         }
 
         var (kind, error) = DocumentKindDetector.Detect(data, name);
-        if (kind is null) return new IntakeResult(name, IntakeOutcome.Rejected, error!);
+        if (kind is null) return new IntakeResult(name, IntakeOutcome.Rejected, error!) { Rejection = IntakeRejection.UnsupportedType };
         if (kind == DocumentKind.Docx && DocxExtractor.CheckArchive(data, options.Value.MaxUnpackedBytes) is { } bomb)
-            return new IntakeResult(name, IntakeOutcome.Rejected, bomb);
+            return new IntakeResult(name, IntakeOutcome.Rejected, bomb) { Rejection = IntakeRejection.TooLarge };
 
         var title = Path.GetFileNameWithoutExtension(name);
         return await StoreAsync(workspaceId, userId, string.IsNullOrWhiteSpace(title) ? name : title, name, kind.Value, data, category, tags, ct);
@@ -113,7 +119,10 @@ public sealed class DocumentIntake(TenantDbFactory tenants, IngestionSignals sig
     }
 
     private IntakeResult TooLarge(string name) =>
-        new(name, IntakeOutcome.Rejected, $"The file is larger than the limit of {MaxFileBytes / (1024.0 * 1024):0.#} MB.");
+        new(name, IntakeOutcome.Rejected, $"The file is larger than the limit of {MaxFileBytes / (1024.0 * 1024):0.#} MB.")
+        {
+            Rejection = IntakeRejection.TooLarge,
+        };
 
     private static async Task<byte[]> ReadBoundedAsync(Stream content, long limit, CancellationToken ct)
     {

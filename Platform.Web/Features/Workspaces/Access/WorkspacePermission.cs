@@ -11,9 +11,10 @@ public static class WorkspacePermission
     public const string ViewCosts = "view_costs";
     public const string ManageBudgets = "manage_budgets";
     public const string UseChat = "use_chat";
+    public const string ManageApiKeys = "manage_api_keys";
 
     public static readonly IReadOnlyList<string> All =
-        [ManageMembers, ManageDocuments, ManageSettings, ViewCosts, ManageBudgets, UseChat];
+        [ManageMembers, ManageDocuments, ManageSettings, ViewCosts, ManageBudgets, UseChat, ManageApiKeys];
 
     public static string Describe(string permission) => permission switch
     {
@@ -23,6 +24,7 @@ public static class WorkspacePermission
         ViewCosts => "See AI costs",
         ManageBudgets => "Set budgets and alerts",
         UseChat => "Chat with the assistant",
+        ManageApiKeys => "Create and revoke the workspace's API keys and webhooks",
         _ => permission,
     };
 
