@@ -77,11 +77,12 @@ public static class CostPartitionsSql
             hi := date_trunc('month', greatest(hi, now() AT TIME ZONE 'UTC')) + interval '1 month';
             EXECUTE format('ALTER TABLE main.%I ADD CONSTRAINT %I CHECK (%I >= %L AND %I < %L)',
                 legacy, legacy || '_range', key, lo AT TIME ZONE 'UTC', key, hi AT TIME ZONE 'UTC');
+            -- A partition takes its primary key from the parent (which includes the partition column): the old,
+            -- narrower one goes, and ATTACH builds the parent's on it.
+            EXECUTE format('ALTER TABLE main.%I DROP CONSTRAINT %I', legacy, 'pk_' || legacy);
             EXECUTE format('ALTER TABLE main.%I ATTACH PARTITION main.%I FOR VALUES FROM (%L) TO (%L)',
                 parent, legacy, lo AT TIME ZONE 'UTC', hi AT TIME ZONE 'UTC');
             EXECUTE format('ALTER TABLE main.%I DROP CONSTRAINT %I', legacy, legacy || '_range');
-            -- The parent's key (which includes the partition column) now covers the old, narrower one.
-            EXECUTE format('ALTER TABLE main.%I DROP CONSTRAINT %I', legacy, 'pk_' || legacy);
         END $$;
         """;
 
