@@ -70,6 +70,14 @@ public class PartitionTests(CostsPlatform platform) : IClassFixture<CostsPlatfor
             var months = (await PartitionsAsync(table)).Select(p => p.Lower).ToList();
             for (var m = 0; m <= CostPartitionsSql.MonthsAhead; m++) Assert.Contains(Month(later).AddMonths(m), months);
         }
+        // Like every workspace table, a new partition has forced RLS (the security catalog's invariant).
+        await using (var c = new NpgsqlConnection(TestDatabases.Owner(platform.MainDatabase)))
+        {
+            await c.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = @n", c);
+            cmd.Parameters.AddWithValue("n", $"cost_events_p{Month(later):yyyy_MM}");
+            Assert.True((bool)(await cmd.ExecuteScalarAsync())!);
+        }
         var (ws, owner) = await platform.CreateWorkspaceAsync();
         var usage = CostsPlatform.Usage(ws, owner, at: later);
         await WriteAsync(usage);

@@ -44,9 +44,22 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
 
     // Data-modifying CTEs all run to completion; rollups read only "inserted", so a duplicate adds nothing.
     // One upsert per grain (docs/adr/ADR-cost-rollup-grains.md): each touches one row per distinct key of the batch.
+    // A call's id is unique per workspace, but the partitioned table's key also holds occurred_at: a call recorded
+    // again with another timestamp (an interrupted answer billed by the recovery of a restarted server) is found
+    // by a probe of the months around it (LATERAL … LIMIT 1: a nested loop whose partitions are pruned per row).
     private static readonly string InsertAndRollUp = $$"""
         WITH inserted AS (
-            INSERT INTO main.cost_events SELECT * FROM cost_events_incoming ON CONFLICT DO NOTHING
+            INSERT INTO main.cost_events
+            SELECT DISTINCT ON (i.workspace_id, i.id) i.* FROM cost_events_incoming i
+            LEFT JOIN LATERAL (
+                SELECT true AS stored FROM main.cost_events e
+                WHERE e.workspace_id = i.workspace_id AND e.id = i.id
+                  AND e.occurred_at >= i.occurred_at - interval '{{DuplicateWindowDays}} days'
+                  AND e.occurred_at < i.occurred_at + interval '{{DuplicateWindowDays}} days'
+                LIMIT 1) x ON true
+            WHERE x.stored IS NULL
+            ORDER BY i.workspace_id, i.id, i.occurred_at
+            ON CONFLICT DO NOTHING
             RETURNING workspace_id, id, user_id, visitor_id, chat_id, service, provider, model, operation, input_tokens,
                       output_tokens, cost_usd, latency_ms, success, occurred_at
         ), requests AS (
@@ -78,6 +91,9 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
         )
         SELECT workspace_id, count(*) FROM inserted GROUP BY workspace_id
         """;
+
+    /// <summary>How far apart two records of the same call may be dated and still be billed once.</summary>
+    public const int DuplicateWindowDays = 35;
 
     private const string AddMeasures = """
         event_count = r.event_count + excluded.event_count, failed_count = r.failed_count + excluded.failed_count,

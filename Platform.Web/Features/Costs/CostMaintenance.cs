@@ -37,6 +37,8 @@ public sealed class CostMaintenance(
         heartbeats.Register(Name, options.Value.MaintenanceInterval);
         try
         {
+            // Not at the very start: start-up belongs to migrations (which create partitions months ahead anyway).
+            await Task.Delay(TimeSpan.FromMinutes(1), stoppingToken);
             using var timer = new PeriodicTimer(options.Value.MaintenanceInterval);
             do await heartbeats.RoundAsync(Name, ct => RunAsync(clock.GetUtcNow(), ct), logger, stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -66,7 +68,13 @@ public sealed class CostMaintenance(
             cmd.Parameters.AddWithValue("to", now.AddMonths(CostPartitionsSql.MonthsAhead));
             created += (int)(await cmd.ExecuteScalarAsync(ct))!;
         }
-        if (created > 0) logger.LogInformation("Created {Count} monthly billing partition(s) ahead", created);
+        if (created > 0)
+        {
+            // New partitions get the same forced RLS, policies and grants as every workspace table (the invariant the
+            // security catalog checks), although the app only ever reaches them through their parent.
+            await RowLevelSecurity.ApplyAsync(c, RowLevelSecurity.MainSchema, database.Value.AppRole, ct);
+            logger.LogInformation("Created {Count} monthly billing partition(s) ahead", created);
+        }
         return created;
     }
 
