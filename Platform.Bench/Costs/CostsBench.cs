@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Platform.Data;
+using Platform.Data.Main;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Ai;
@@ -16,8 +17,10 @@ namespace Platform.Bench.Costs;
 /// <summary>
 /// `./platform bench costs [--events N] [--workspaces N] [--keep]` — in a fresh database:
 /// 1. N generated events (default 10M) over 90 days across the workspaces (skewed: a few big spenders), loaded
-///    server-side, rollups built with the writer's own aggregation; then dashboard queries from rollups vs the same
-///    answer from raw events (the seed's date_trunc + SUM), for one workspace (tenant view) and all (admin view).
+///    server-side into monthly partitions, every rollup grain built as the migration rebuilds it and folded as the
+///    maintenance worker does; rollup rows as a fraction of events; then dashboard queries from rollups vs the same
+///    answer from raw events (the seed's date_trunc + SUM), for one workspace (tenant view) and all (admin view),
+///    and the p50 of every dashboard query from its rollup grain.
 /// 2. Write path: the writer's batched COPY (staging + insert + rollups + alerts) vs EF SaveChanges per event.
 /// 3. Recording latency on the chat path (Record() with the writer running) and rollup lag (Record → rollup row).
 /// </summary>
@@ -38,7 +41,7 @@ public sealed class CostsBench : IBenchmark
             await services.GetRequiredService<DatabaseMigrator>().MigrateAllAsync();
             var owner = BenchDatabase.For(BenchDatabase.OwnerTemplate, database);
             var workspaces = await CreateWorkspacesAsync(owner, workspaceCount);
-            await LoadEventsAsync(owner, events, report);
+            await LoadEventsAsync(services, owner, events, report);
             await DashboardQueriesAsync(BenchDatabase.For(BenchDatabase.AppTemplate, database), workspaces, report);
             await WritePathAsync(services, workspaces, report);
             await RecordingLatencyAndLagAsync(services, BenchDatabase.For(BenchDatabase.AppTemplate, database), workspaces, report);
@@ -86,18 +89,19 @@ public sealed class CostsBench : IBenchmark
 
     /// <summary>Bulk generation happens inside PostgreSQL (the write path is measured separately): workspace i
     /// gets a share ∝ 1/sqrt of its rank, 5 users each, 40 chats, six service/model pairs priced as the table.</summary>
-    private static async Task LoadEventsAsync(string owner, long events, BenchReport report)
+    private static async Task LoadEventsAsync(ServiceProvider services, string owner, long events, BenchReport report)
     {
         var sw = Stopwatch.StartNew();
         await using var c = new NpgsqlConnection(owner);
         await c.OpenAsync();
+        // Monthly partitions for the 90 days generated (a live install has them from the worker or its legacy partition).
+        await Exec(c, null, "SELECT main.ensure_monthly_partitions('cost_events', now() - interval '91 days', now())");
         await using var tx = await TenantSessionInterceptor.BeginAsync(c, DbSession.ForPlatformAdmin(Guid.Empty));
         await Exec(c, tx, """
             CREATE TEMP TABLE ws AS SELECT (row_number() OVER (ORDER BY id)) - 1 AS idx, id FROM main.workspaces;
             CREATE TEMP TABLE kinds (k int, service text, model text, in_price numeric, out_price numeric);
             INSERT INTO kinds VALUES (0,'llm','gpt-4o',2.5,10),(1,'llm','gpt-4o-mini',0.15,0.6),(2,'llm','gpt-4.1',2,8),
                 (3,'embedding','text-embedding-3-small',0.02,0),(4,'vision','gpt-4o',2.5,10),(5,'voice_stt','whisper-1',6,0);
-            ALTER TABLE main.cost_events SET (autovacuum_enabled = false);
             """);
         await Exec(c, tx, $"""
             INSERT INTO main.cost_events (workspace_id, id, user_id, chat_id, service, provider, model, operation,
@@ -116,45 +120,43 @@ public sealed class CostsBench : IBenchmark
             """);
         report.Note($"load: {events:N0} raw events generated in {sw.Elapsed.TotalSeconds:0.0} s");
         sw.Restart();
-        // The same aggregation the writer runs per batch, once over everything.
-        await Exec(c, tx, """
-            INSERT INTO main.cost_summaries (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id,
-                event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-            SELECT workspace_id, 'hour', date_trunc('hour', occurred_at, 'UTC'), service, provider, model, NULL, NULL,
-                   count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
-            FROM main.cost_events GROUP BY 1, 3, 4, 5, 6;
-            INSERT INTO main.cost_summaries (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id,
-                event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-            SELECT workspace_id, 'day', date_trunc('day', occurred_at, 'UTC'), service, provider, model, NULL, NULL,
-                   count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
-            FROM main.cost_events GROUP BY 1, 3, 4, 5, 6;
-            INSERT INTO main.cost_summaries (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id,
-                event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-            SELECT workspace_id, 'user_day', date_trunc('day', occurred_at, 'UTC'), '*', '*', '*', user_id, NULL,
-                   count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
-            FROM main.cost_events GROUP BY 1, 3, 7;
-            INSERT INTO main.cost_summaries (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id,
-                event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-            SELECT workspace_id, 'chat_day', date_trunc('day', occurred_at, 'UTC'), '*', '*', '*', NULL, chat_id,
-                   count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
-            FROM main.cost_events WHERE chat_id IS NOT NULL GROUP BY 1, 3, 8;
-            ALTER TABLE main.cost_events RESET (autovacuum_enabled);
-            """);
+        // The same aggregation as the migration's rebuild of an existing install (month by month), at every grain.
+        await Exec(c, tx, CostPartitionsSql.RebuildRollups);
         await tx.CommitAsync();
-        report.Note($"load: rollups built in {sw.Elapsed.TotalSeconds:0.0} s");
+        report.Note($"load: rollups built from raw in {sw.Elapsed.TotalSeconds:0.0} s");
         sw.Restart();
-        foreach (var table in new[] { "main.cost_events", "main.cost_summaries" })
+        // What the maintenance worker then does: days before the daily-detail window folded into months, hour rows
+        // outside today/yesterday deleted.
+        var maintenance = services.GetRequiredService<CostMaintenance>();
+        var folded = await maintenance.FoldOldRollupsAsync(DateTimeOffset.UtcNow);
+        await maintenance.PruneHourRollupsAsync(DateTimeOffset.UtcNow);
+        report.Note($"load: {folded:N0} old day rows folded into months in {sw.Elapsed.TotalSeconds:0.0} s");
+        sw.Restart();
+        await using (var vacuum = new NpgsqlCommand("VACUUM ANALYZE main.cost_events", c) { CommandTimeout = 0 }) await vacuum.ExecuteNonQueryAsync();
+        long rollupRows = 0;
+        var sizes = new List<string>();
+        foreach (var table in RollupTables)
         {
-            await using var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {table}", c) { CommandTimeout = 0 };
-            await vacuum.ExecuteNonQueryAsync();
+            await using (var vacuum = new NpgsqlCommand($"VACUUM ANALYZE main.{table}", c) { CommandTimeout = 0 }) await vacuum.ExecuteNonQueryAsync();
+            await using var count = new NpgsqlCommand($"SELECT count(*), pg_size_pretty(pg_total_relation_size('main.{table}')) FROM main.{table}", c);
+            await Exec(c, null, "SELECT set_config('app.platform_admin', 'on', false)");
+            await using var r = await count.ExecuteReaderAsync();
+            await r.ReadAsync();
+            rollupRows += r.GetInt64(0);
+            sizes.Add($"{table} {r.GetInt64(0):N0} rows ({r.GetString(1)})");
         }
-        await using var counts = new NpgsqlCommand("SELECT pg_size_pretty(pg_total_relation_size('main.cost_events')), " +
-                                                   "pg_size_pretty(pg_total_relation_size('main.cost_summaries')), " +
-                                                   "(SELECT reltuples::bigint FROM pg_class WHERE oid = 'main.cost_summaries'::regclass)", c);
-        await using var r = await counts.ExecuteReaderAsync();
-        await r.ReadAsync();
-        report.Note($"load: vacuum analyze {sw.Elapsed.TotalSeconds:0.0} s; cost_events {r.GetString(0)}, cost_summaries {r.GetString(1)} (~{r.GetInt64(2):N0} rows)");
+        await using (var size = new NpgsqlCommand("""
+            SELECT pg_size_pretty(sum(pg_total_relation_size(i.inhrelid))) FROM pg_inherits i WHERE i.inhparent = 'main.cost_events'::regclass
+            """, c))
+            report.Note($"load: vacuum analyze {sw.Elapsed.TotalSeconds:0.0} s; cost_events {await size.ExecuteScalarAsync()} in monthly partitions");
+        report.Note($"rollups: {string.Join("; ", sizes)}");
+        var fraction = rollupRows / (double)events;
+        report.Note($"rollup rows: {rollupRows:N0} = {fraction:P2} of {events:N0} events");
+        report.Target("costs_rollup_rows_fraction", fraction, "<=0.10", fraction <= 0.10);
     }
+
+    private static readonly string[] RollupTables =
+        ["cost_rollup_hours", "cost_rollup_days", "cost_rollup_user_days", "cost_rollup_workspace_days", "cost_rollup_platform_days", "cost_chat_totals"];
 
     // The seed's dashboard query (multi-tenant-schema-rls-pgvector-costs.md, getCostSummary): date_trunc + SUM over raw events.
     private const string RawTenant = """
@@ -164,7 +166,7 @@ public sealed class CostsBench : IBenchmark
         """;
     private const string RollupTenant = """
         SELECT period_start AS d, service, sum(cost_usd), sum(input_tokens + output_tokens)
-        FROM main.cost_summaries WHERE workspace_id = @w AND granularity = 'day' AND period_start >= @from AND period_start <= @to
+        FROM main.cost_rollup_days WHERE workspace_id = @w AND period_start >= @from AND period_start <= @to
         GROUP BY 1, 2 ORDER BY 1, 2
         """;
     private const string RawAdmin = """
@@ -174,7 +176,7 @@ public sealed class CostsBench : IBenchmark
         """;
     private const string RollupAdmin = """
         SELECT period_start AS d, service, sum(cost_usd), sum(input_tokens + output_tokens)
-        FROM main.cost_summaries WHERE granularity = 'day' AND period_start >= @from AND period_start <= @to
+        FROM main.cost_rollup_platform_days WHERE period_start >= @from AND period_start <= @to
         GROUP BY 1, 2 ORDER BY 1, 2
         """;
     private const string RawTopSpenders = """
@@ -182,7 +184,7 @@ public sealed class CostsBench : IBenchmark
         GROUP BY 1 ORDER BY 2 DESC LIMIT 20
         """;
     private const string RollupTopSpenders = """
-        SELECT workspace_id, sum(cost_usd) FROM main.cost_summaries WHERE granularity = 'day' AND period_start >= @from AND period_start <= @to
+        SELECT workspace_id, sum(cost_usd) FROM main.cost_rollup_workspace_days WHERE period_start >= @from AND period_start <= @to
         GROUP BY 1 ORDER BY 2 DESC LIMIT 20
         """;
 
@@ -220,6 +222,33 @@ public sealed class CostsBench : IBenchmark
         var adminRatio = (adminRaw.Ms + topRaw.Ms) / (adminRoll.Ms + topRoll.Ms);
         report.Target("costs_tenant_view_rollup_speedup", tenantRatio, ">=50", tenantRatio >= 50);
         report.Target("costs_admin_view_rollup_speedup", adminRatio, ">=50", adminRatio >= 50);
+
+        // Every query the dashboards run, from its rollup grain (the biggest workspace for the tenant ones).
+        var yearFrom = new DateTimeOffset(today.Year, today.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-11);
+        var monthStart = new DateTimeOffset(today.Year, today.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var dashboard = new (string Name, string Sql, bool Tenant, DateTimeOffset From, DateTimeOffset To)[]
+        {
+            ("tenant 30 d by service (totals)", "SELECT service, sum(event_count), sum(input_tokens), sum(output_tokens), sum(cost_usd) FROM main.cost_rollup_days WHERE workspace_id = @w AND period_start >= @from AND period_start < @to GROUP BY 1", true, from, to),
+            ("tenant 30 d by model", "SELECT provider, model, sum(event_count), sum(input_tokens), sum(output_tokens), sum(cost_usd) FROM main.cost_rollup_days WHERE workspace_id = @w AND period_start >= @from AND period_start < @to GROUP BY 1, 2 ORDER BY sum(cost_usd) DESC", true, from, to),
+            ("tenant 30 d series day × service", RollupTenant, true, from, to),
+            ("tenant 30 d by user", "SELECT user_id, sum(event_count), sum(input_tokens), sum(output_tokens), sum(cost_usd) FROM main.cost_rollup_user_days WHERE workspace_id = @w AND period_start >= @from AND period_start < @to GROUP BY 1 ORDER BY 5 DESC LIMIT 20", true, from, to),
+            ("tenant 30 d top chats", "SELECT chat_id, event_count, input_tokens, output_tokens, cost_usd FROM main.cost_chat_totals WHERE workspace_id = @w AND last_at >= @from AND first_at < @to ORDER BY cost_usd DESC LIMIT 10", true, from, to),
+            ("tenant today series hour × service", "SELECT period_start, service, sum(cost_usd) FROM main.cost_rollup_hours WHERE workspace_id = @w AND period_start >= @from AND period_start < @to GROUP BY 1, 2", true, today, today.AddDays(1)),
+            ("tenant 12 months series month × service", "SELECT date_trunc('month', period_start, 'UTC'), service, sum(cost_usd) FROM main.cost_rollup_days WHERE workspace_id = @w AND period_start >= @from AND period_start < @to GROUP BY 1, 2", true, yearFrom, to),
+            ("budget gauge / alert check, month spend", "SELECT coalesce(sum(cost_usd), 0) FROM main.cost_rollup_workspace_days WHERE workspace_id = @w AND period_start >= @from", true, monthStart, to),
+            ("admin 30 d series day × service", RollupAdmin, false, from, to),
+            ("admin 30 d top workspaces", RollupTopSpenders, false, from, to),
+            ("admin 30 d by provider × model", "SELECT provider, model, sum(event_count), sum(input_tokens), sum(output_tokens), sum(cost_usd) FROM main.cost_rollup_platform_days WHERE period_start >= @from AND period_start < @to GROUP BY 1, 2 ORDER BY 6 DESC LIMIT 30", false, from, to),
+            ("admin 12 months series month × service", "SELECT date_trunc('month', period_start, 'UTC'), service, sum(cost_usd) FROM main.cost_rollup_platform_days WHERE period_start >= @from AND period_start < @to GROUP BY 1, 2", false, yearFrom, to),
+        };
+        var worst = 0.0;
+        foreach (var (name, sql, tenant, qFrom, qTo) in dashboard)
+        {
+            var timed = await TimeAsync(c, tenant ? DbSession.ForWorkspace(big) : admin, sql, tenant ? big : null, qFrom, qTo);
+            worst = Math.Max(worst, timed.Ms);
+            report.Note($"dashboard query from rollups: {name}: p50 {timed.Ms:0.00} ms ({timed.Rows} rows)");
+        }
+        report.Target("costs_dashboard_query_p50_max_ms", worst, "<=10", worst <= 10);
     }
 
     private sealed record Timed(double Ms, int Rows, string Answer);
@@ -291,6 +320,7 @@ public sealed class CostsBench : IBenchmark
         }
         var efRate = efEvents / sw.Elapsed.TotalSeconds;
         report.Note($"write path: batched COPY (5,000/transaction, with rollups + alert check) {copyRate:N0} events/s vs EF SaveChanges per event (event only) {efRate:N0} events/s");
+        report.Target("costs_copy_events_per_s", copyRate, ">=20000", copyRate >= 20000);
         report.Target("costs_copy_vs_savechanges", copyRate / efRate, ">=15", copyRate / efRate >= 15);
     }
 
@@ -337,7 +367,7 @@ public sealed class CostsBench : IBenchmark
                 {
                     await using var tx = await TenantSessionInterceptor.BeginAsync(c, DbSession.ForWorkspace(ws));
                     await using var cmd = new NpgsqlCommand(
-                        "SELECT count(*) FROM main.cost_summaries WHERE workspace_id = @w AND granularity = 'chat_day' AND chat_id = @c", c, tx);
+                        "SELECT count(*) FROM main.cost_chat_totals WHERE workspace_id = @w AND chat_id = @c", c, tx);
                     cmd.Parameters.AddWithValue("w", ws);
                     cmd.Parameters.AddWithValue("c", chat);
                     var found = (long)(await cmd.ExecuteScalarAsync())! > 0;
@@ -359,7 +389,7 @@ public sealed class CostsBench : IBenchmark
 
 
 
-    private static async Task Exec(NpgsqlConnection c, NpgsqlTransaction tx, string sql)
+    private static async Task Exec(NpgsqlConnection c, NpgsqlTransaction? tx, string sql)
     {
         await using var cmd = new NpgsqlCommand(sql, c, tx) { CommandTimeout = 0 };
         await cmd.ExecuteNonQueryAsync();

@@ -38,7 +38,12 @@ public class MainDbContext(DbContextOptions<MainDbContext> options)
 
     // Billing (Features/Costs): kept on the platform's side even for workspaces with their own database.
     public DbSet<CostEvent> CostEvents => Set<CostEvent>();
-    public DbSet<CostSummary> CostSummaries => Set<CostSummary>();
+    public DbSet<CostHourRollup> CostHourRollups => Set<CostHourRollup>();
+    public DbSet<CostDayRollup> CostDayRollups => Set<CostDayRollup>();
+    public DbSet<CostUserDayRollup> CostUserDayRollups => Set<CostUserDayRollup>();
+    public DbSet<CostWorkspaceDayRollup> CostWorkspaceDayRollups => Set<CostWorkspaceDayRollup>();
+    public DbSet<CostPlatformDayRollup> CostPlatformDayRollups => Set<CostPlatformDayRollup>();
+    public DbSet<ChatCostTotal> ChatCostTotals => Set<ChatCostTotal>();
     public DbSet<Budget> Budgets => Set<Budget>();
     public DbSet<BudgetLedger> BudgetLedgers => Set<BudgetLedger>();
     public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();

@@ -30,6 +30,10 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
         ctx.Services.AddSingleton<WorkspacePermissions>();
         ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostPermissions>();
         ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostQueries>();
+        ctx.Services.AddSingleton(new Platform.Web.Features.Costs.RawEventCoverage(
+            platform.Services.GetRequiredService<Platform.Data.Tenancy.DataSourceRegistry>(),
+            platform.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Platform.Data.Tenancy.DatabaseOptions>>()));
+        ctx.Services.AddSingleton(TimeProvider.System);
         ctx.Services.AddSingleton<Platform.Web.Features.Admin.PlatformAdmins>();
         ctx.Services.AddLogging();
         // Theme and "hide personal info" come from the user's preferences (Chat area's store).

@@ -42,6 +42,7 @@ public class CsvExportEndpointTests(CostsPlatform platform) : IClassFixture<Cost
         builder.Services.AddSingleton(platform.Get<WorkspaceDirectory>());
         builder.Services.AddSingleton(platform.Get<CostPermissions>());
         builder.Services.AddSingleton(platform.Get<CostQueries>());
+        builder.Services.AddSingleton(platform.Get<RawEventCoverage>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddAuthentication(TestScheme).AddScheme<AuthenticationSchemeOptions, HeaderAuth>(TestScheme, null);
         builder.Services.AddAuthorization();

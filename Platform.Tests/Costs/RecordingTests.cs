@@ -136,13 +136,13 @@ public class RecordingTests(CostsPlatform platform) : IClassFixture<CostsPlatfor
         Assert.Single(await EventsAsync(a));
     }
 
-    private async Task<CostSummary> DaySummaryAsync(Guid ws)
+    private async Task<CostDayRollup> DaySummaryAsync(Guid ws)
     {
         await using var db = await platform.Main.OpenAsync(DbSession.ForWorkspace(ws));
-        var rows = await db.CostSummaries.Where(s => s.WorkspaceId == ws && s.Granularity == CostGranularity.Day).ToListAsync();
-        return new CostSummary
+        var rows = await db.CostDayRollups.Where(s => s.WorkspaceId == ws).ToListAsync();
+        return new CostDayRollup
         {
-            Granularity = "day", Service = "*", Provider = "*", Model = "*",
+            Service = "*", Provider = "*", Model = "*",
             EventCount = rows.Sum(r => r.EventCount), FailedCount = rows.Sum(r => r.FailedCount), CostUsd = rows.Sum(r => r.CostUsd),
         };
     }
@@ -157,7 +157,11 @@ public class CostTablesSeedTests(CostsPlatform platform) : IClassFixture<CostsPl
         await WorkspaceRows.SeedAsync(platform, ws, owner);
         await using var db = await platform.Main.OpenAsync(DbSession.ForWorkspace(ws));
         Assert.Equal(1, await db.CostEvents.CountAsync());
-        Assert.Equal(1, await db.CostSummaries.CountAsync());
+        Assert.Equal(1, await db.CostHourRollups.CountAsync());
+        Assert.Equal(1, await db.CostDayRollups.CountAsync());
+        Assert.Equal(1, await db.CostUserDayRollups.CountAsync());
+        Assert.Equal(1, await db.CostWorkspaceDayRollups.CountAsync());
+        Assert.Equal(1, await db.ChatCostTotals.CountAsync());
         Assert.Equal(1, await db.Budgets.CountAsync());
         Assert.Equal(1, await db.BudgetLedgers.CountAsync());
         Assert.Equal(1, await db.BudgetAlerts.CountAsync());

@@ -52,11 +52,17 @@ public static class WorkspaceRows
                 WorkspaceId = workspaceId, UserId = ownerId, Service = "llm", Provider = "offline", Model = "retrieval",
                 InputTokens = 10, OutputTokens = 5,
             });
-            db.CostSummaries.Add(new CostSummary
+            db.CostHourRollups.Add(new CostHourRollup
             {
-                WorkspaceId = workspaceId, Granularity = CostGranularity.Day, PeriodStart = Today,
-                Service = "llm", Provider = "offline", Model = "retrieval", UserId = ownerId, EventCount = 1,
+                WorkspaceId = workspaceId, PeriodStart = Today, Service = "llm", Provider = "offline", Model = "retrieval", EventCount = 1,
             });
+            db.CostDayRollups.Add(new CostDayRollup
+            {
+                WorkspaceId = workspaceId, PeriodStart = Today, Service = "llm", Provider = "offline", Model = "retrieval", EventCount = 1,
+            });
+            db.CostUserDayRollups.Add(new CostUserDayRollup { WorkspaceId = workspaceId, PeriodStart = Today, UserId = ownerId, EventCount = 1 });
+            db.CostWorkspaceDayRollups.Add(new CostWorkspaceDayRollup { WorkspaceId = workspaceId, PeriodStart = Today, EventCount = 1 });
+            db.ChatCostTotals.Add(new ChatCostTotal { WorkspaceId = workspaceId, ChatId = Guid.NewGuid(), FirstAt = Today, LastAt = Today, EventCount = 1 });
             db.Budgets.Add(new Budget { WorkspaceId = workspaceId, MonthlyLimitUsd = 10 });
             db.BudgetLedgers.Add(new BudgetLedger { WorkspaceId = workspaceId, Period = BudgetPeriod.Month, PeriodStart = Today });
             db.BudgetAlerts.Add(new BudgetAlert

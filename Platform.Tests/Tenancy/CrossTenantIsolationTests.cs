@@ -98,7 +98,9 @@ public abstract class CrossTenantIsolationTests(PlatformFixture platform) : IAsy
     {
         await using var db = await open();
         return await db.Database.SqlQueryRaw<string>(
-            "SELECT table_name AS \"Value\" FROM information_schema.columns WHERE table_schema = @p0 AND column_name = 'workspace_id' ORDER BY 1",
+            // Partitions (the billing tables' months) are reached through their parent, which is checked.
+            "SELECT table_name AS \"Value\" FROM information_schema.columns WHERE table_schema = @p0 AND column_name = 'workspace_id' " +
+            "AND NOT (SELECT relispartition FROM pg_class WHERE oid = format('%I.%I', table_schema, table_name)::regclass) ORDER BY 1",
             schema).ToListAsync();
     }
 

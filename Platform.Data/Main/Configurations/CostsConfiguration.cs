@@ -9,8 +9,10 @@ public class CostEventConfiguration : IEntityTypeConfiguration<CostEvent>
 {
     public void Configure(EntityTypeBuilder<CostEvent> b)
     {
+        // Partitioned by month of occurred_at (see migration CostRollupGrains): a partitioned table's primary key
+        // must contain the partition key.
         b.ToTable("cost_events");
-        b.HasKey(e => new { e.WorkspaceId, e.Id });
+        b.HasKey(e => new { e.WorkspaceId, e.Id, e.OccurredAt });
         b.Property(e => e.Service).HasMaxLength(20);
         b.Property(e => e.Provider).HasMaxLength(60);
         b.Property(e => e.Model).HasMaxLength(120);
@@ -23,24 +25,84 @@ public class CostEventConfiguration : IEntityTypeConfiguration<CostEvent>
     }
 }
 
-public class CostSummaryConfiguration : IEntityTypeConfiguration<CostSummary>
+/// <summary>The measures every rollup table carries, with the money's precision.</summary>
+internal static class CostTotalsConfiguration
 {
-    public void Configure(EntityTypeBuilder<CostSummary> b)
+    public static void HasTotals<T>(this EntityTypeBuilder<T> b) where T : CostTotals =>
+        b.Property(e => e.CostUsd).HasPrecision(18, 6);
+}
+
+public class CostHourRollupConfiguration : IEntityTypeConfiguration<CostHourRollup>
+{
+    public void Configure(EntityTypeBuilder<CostHourRollup> b)
     {
-        b.ToTable("cost_summaries");
-        b.HasKey(e => new { e.WorkspaceId, e.Id });
-        b.Property(e => e.Id).HasDefaultValueSql("gen_random_uuid()");
-        b.Property(e => e.Granularity).HasMaxLength(10);
+        b.ToTable("cost_rollup_hours");
+        b.HasKey(e => new { e.WorkspaceId, e.PeriodStart, e.Service, e.Provider, e.Model });
         b.Property(e => e.Service).HasMaxLength(20);
         b.Property(e => e.Provider).HasMaxLength(60);
         b.Property(e => e.Model).HasMaxLength(120);
-        b.Property(e => e.CostUsd).HasPrecision(18, 6);
-        // The rollup's upsert key. NULLS NOT DISTINCT: "no user" is one bucket, not one per event.
-        b.HasIndex(e => new { e.WorkspaceId, e.Granularity, e.PeriodStart, e.Service, e.Provider, e.Model, e.UserId, e.ChatId })
-            .IsUnique().AreNullsDistinct(false).HasDatabaseName("ux_cost_summaries_bucket");
-        // Admin view: every workspace's day rows in a date range, answered from the index alone.
-        b.HasIndex(e => new { e.Granularity, e.PeriodStart })
-            .IncludeProperties(e => new { e.WorkspaceId, e.Service, e.Provider, e.Model, e.EventCount, e.InputTokens, e.OutputTokens, e.CostUsd });
+        b.HasTotals();
+        b.HasIndex(e => e.PeriodStart); // the hourly window's pruning
+    }
+}
+
+public class CostDayRollupConfiguration : IEntityTypeConfiguration<CostDayRollup>
+{
+    public void Configure(EntityTypeBuilder<CostDayRollup> b)
+    {
+        b.ToTable("cost_rollup_days");
+        b.HasKey(e => new { e.WorkspaceId, e.PeriodStart, e.Service, e.Provider, e.Model });
+        b.Property(e => e.Service).HasMaxLength(20);
+        b.Property(e => e.Provider).HasMaxLength(60);
+        b.Property(e => e.Model).HasMaxLength(120);
+        b.HasTotals();
+    }
+}
+
+public class CostUserDayRollupConfiguration : IEntityTypeConfiguration<CostUserDayRollup>
+{
+    public void Configure(EntityTypeBuilder<CostUserDayRollup> b)
+    {
+        b.ToTable("cost_rollup_user_days");
+        b.HasKey(e => new { e.WorkspaceId, e.PeriodStart, e.UserId });
+        b.HasTotals();
+    }
+}
+
+public class CostWorkspaceDayRollupConfiguration : IEntityTypeConfiguration<CostWorkspaceDayRollup>
+{
+    public void Configure(EntityTypeBuilder<CostWorkspaceDayRollup> b)
+    {
+        // Day first: the admin console reads every workspace's rows of a date range; budgets read one workspace's
+        // rows since a period start through the second index.
+        b.ToTable("cost_rollup_workspace_days");
+        b.HasKey(e => new { e.PeriodStart, e.WorkspaceId });
+        b.HasIndex(e => new { e.WorkspaceId, e.PeriodStart }).IncludeProperties(e => e.CostUsd);
+        b.HasTotals();
+    }
+}
+
+public class CostPlatformDayRollupConfiguration : IEntityTypeConfiguration<CostPlatformDayRollup>
+{
+    public void Configure(EntityTypeBuilder<CostPlatformDayRollup> b)
+    {
+        b.ToTable("cost_rollup_platform_days");
+        b.HasKey(e => new { e.PeriodStart, e.Service, e.Provider, e.Model });
+        b.Property(e => e.Service).HasMaxLength(20);
+        b.Property(e => e.Provider).HasMaxLength(60);
+        b.Property(e => e.Model).HasMaxLength(120);
+        b.HasTotals();
+    }
+}
+
+public class ChatCostTotalConfiguration : IEntityTypeConfiguration<ChatCostTotal>
+{
+    public void Configure(EntityTypeBuilder<ChatCostTotal> b)
+    {
+        b.ToTable("cost_chat_totals");
+        b.HasKey(e => new { e.WorkspaceId, e.ChatId });
+        b.HasIndex(e => new { e.WorkspaceId, e.LastAt });
+        b.HasTotals();
     }
 }
 
@@ -102,7 +164,9 @@ public class UsageLogConfiguration : IEntityTypeConfiguration<UsageLog>
 {
     public void Configure(EntityTypeBuilder<UsageLog> b)
     {
+        // Partitioned by month of created_at (migration CostRollupGrains): the key must contain the partition key.
         b.IsWorkspaceScoped("usage_logs");
+        b.HasKey(e => new { e.WorkspaceId, e.Id, e.CreatedAt });
         b.Property(e => e.UsageType).HasMaxLength(30);
         b.Property(e => e.Model).HasMaxLength(120);
         b.Property(e => e.VisitorId).HasMaxLength(64);

@@ -3,7 +3,8 @@ namespace Platform.Data.Main.Entities;
 /// <summary>
 /// One AI call's bill: who, what, how many tokens, how much money. Append-only for the app (UPDATE/DELETE
 /// policies are false), and no foreign key to the workspace: the bill outlives the workspace it belongs to.
-/// The id is the caller's call id, so recording the same call twice stores it once.
+/// The id is the caller's call id, so recording the same call twice stores it once. Stored in monthly partitions of
+/// occurred_at (the primary key includes it, as PostgreSQL requires): retention drops whole old months.
 /// </summary>
 public class CostEvent : WorkspaceScoped
 {
@@ -36,45 +37,79 @@ public class CostEvent : WorkspaceScoped
     public DateTimeOffset OccurredAt { get; set; } = DateTimeOffset.UtcNow;
 }
 
-public static class CostGranularity
-{
-    /// <summary>Workspace × hour × service × provider × model (all users; user_id and chat_id null).</summary>
-    public const string Hour = "hour";
-
-    /// <summary>Workspace × day × service × provider × model (all users). What budgets, alerts, the by-model
-    /// breakdown and the admin console read: small enough to scan across every workspace.</summary>
-    public const string Day = "day";
-
-    /// <summary>Workspace × day × user (service, provider and model are "*"; user_id null = calls without a
-    /// signed-in user, e.g. widget visitors): the "by user" breakdown.</summary>
-    public const string UserDay = "user_day";
-
-    /// <summary>Day rows per chat (chat_id set; service, provider and model are "*"): the "top chats" list.</summary>
-    public const string ChatDay = "chat_day";
-
-    public const string Any = "*";
-}
-
 /// <summary>
-/// Rollup of cost events, maintained in the same transaction that writes the events, so dashboards never read
-/// raw events. Unique per (workspace, granularity, period start, service, provider, model, user).
+/// The sums every rollup row carries. Rollups are maintained in the same transaction that writes the events
+/// (Features/Costs/Recording), so dashboards and budgets read exact figures without touching raw events.
+/// Each grain is its own small table, keyed by exactly what one dashboard query groups by
+/// (docs/adr/ADR-cost-rollup-grains.md has the measurements behind the choice).
 /// </summary>
-public class CostSummary : WorkspaceScoped
+public abstract class CostTotals
 {
-    public required string Granularity { get; set; }
-    public DateTimeOffset PeriodStart { get; set; }
-    public required string Service { get; set; }
-    public required string Provider { get; set; }
-    public required string Model { get; set; }
-    public Guid? UserId { get; set; }
-    public Guid? ChatId { get; set; }
     public long EventCount { get; set; }
     public long FailedCount { get; set; }
     public long InputTokens { get; set; }
     public long OutputTokens { get; set; }
     public decimal CostUsd { get; set; }
     public long LatencyMsTotal { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>Workspace × hour × service × provider × model: the hour-bucket series of "today" and "yesterday" only.
+/// Rows older than the hourly window are deleted by the maintenance worker (the day rows hold the same money).</summary>
+public class CostHourRollup : CostTotals
+{
+    public Guid WorkspaceId { get; set; }
+    public DateTimeOffset PeriodStart { get; set; }
+    public required string Service { get; set; }
+    public required string Provider { get; set; }
+    public required string Model { get; set; }
+}
+
+/// <summary>Workspace × day × service × provider × model: the workspace dashboard's totals, series and breakdowns.
+/// Periods older than the daily-detail window are folded into one row per month (PeriodStart = the month's first day).</summary>
+public class CostDayRollup : CostTotals
+{
+    public Guid WorkspaceId { get; set; }
+    public DateTimeOffset PeriodStart { get; set; }
+    public required string Service { get; set; }
+    public required string Provider { get; set; }
+    public required string Model { get; set; }
+}
+
+/// <summary>Workspace × user × day: the "by user" breakdown. <see cref="UserId"/> <see cref="Guid.Empty"/> = calls
+/// without a signed-in user (widget visitors). Folded into months like <see cref="CostDayRollup"/>.</summary>
+public class CostUserDayRollup : CostTotals
+{
+    public Guid WorkspaceId { get; set; }
+    public DateTimeOffset PeriodStart { get; set; }
+    public Guid UserId { get; set; }
+}
+
+/// <summary>Day × workspace totals: budgets, alerts, gauges and the admin console's top workspaces.
+/// Folded into months like <see cref="CostDayRollup"/>.</summary>
+public class CostWorkspaceDayRollup : CostTotals
+{
+    public DateTimeOffset PeriodStart { get; set; }
+    public Guid WorkspaceId { get; set; }
+}
+
+/// <summary>Platform × day × service × provider × model, all workspaces together: the admin console's totals,
+/// series and by-model list. No workspace column, so its own policy lets only platform admins see it.</summary>
+public class CostPlatformDayRollup : CostTotals
+{
+    public DateTimeOffset PeriodStart { get; set; }
+    public required string Service { get; set; }
+    public required string Provider { get; set; }
+    public required string Model { get; set; }
+}
+
+/// <summary>A chat's (or widget session's) running total since its first call: the "top chats" list.
+/// Kept per chat, not per period, so it costs one row per chat whatever the chat's length.</summary>
+public class ChatCostTotal : CostTotals
+{
+    public Guid WorkspaceId { get; set; }
+    public Guid ChatId { get; set; }
+    public DateTimeOffset FirstAt { get; set; }
+    public DateTimeOffset LastAt { get; set; }
 }
 
 public static class BudgetPeriod
@@ -154,7 +189,8 @@ public class RateLimit : WorkspaceScoped
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 }
 
-/// <summary>One metered request (message, search, research …): what it cost in credits and whether it was allowed.</summary>
+/// <summary>One metered request (message, search, research …): what it cost in credits and whether it was allowed.
+/// Stored in monthly partitions of created_at (part of the primary key), dropped by the same retention as cost events.</summary>
 public class UsageLog : WorkspaceScoped
 {
     public Guid? UserId { get; set; }

@@ -697,6 +697,114 @@ namespace Platform.Data.Main.Migrations
                     b.ToTable("budget_ledgers", "main");
                 });
 
+            modelBuilder.Entity("Platform.Data.Main.Entities.ChatCostTotal", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<Guid>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
+
+                    b.Property<decimal>("CostUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
+
+                    b.Property<long>("FailedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_count");
+
+                    b.Property<DateTimeOffset>("FirstAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_at");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<DateTimeOffset>("LastAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_at");
+
+                    b.Property<long>("LatencyMsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms_total");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.HasKey("WorkspaceId", "ChatId")
+                        .HasName("pk_cost_chat_totals");
+
+                    b.HasIndex("WorkspaceId", "LastAt")
+                        .HasDatabaseName("ix_cost_chat_totals_workspace_id_last_at");
+
+                    b.ToTable("cost_chat_totals", "main");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.CostDayRollup", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("service");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("model");
+
+                    b.Property<decimal>("CostUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
+
+                    b.Property<long>("FailedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_count");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("LatencyMsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms_total");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.HasKey("WorkspaceId", "PeriodStart", "Service", "Provider", "Model")
+                        .HasName("pk_cost_rollup_days");
+
+                    b.ToTable("cost_rollup_days", "main");
+                });
+
             modelBuilder.Entity("Platform.Data.Main.Entities.CostEvent", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -706,6 +814,10 @@ namespace Platform.Data.Main.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
 
                     b.Property<Guid?>("ChatId")
                         .HasColumnType("uuid")
@@ -738,10 +850,6 @@ namespace Platform.Data.Main.Migrations
                         .HasMaxLength(120)
                         .HasColumnType("character varying(120)")
                         .HasColumnName("model");
-
-                    b.Property<DateTimeOffset>("OccurredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("occurred_at");
 
                     b.Property<string>("Operation")
                         .HasMaxLength(40)
@@ -777,7 +885,7 @@ namespace Platform.Data.Main.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("visitor_id");
 
-                    b.HasKey("WorkspaceId", "Id")
+                    b.HasKey("WorkspaceId", "Id", "OccurredAt")
                         .HasName("pk_cost_events");
 
                     b.HasIndex("WorkspaceId", "ChatId")
@@ -789,21 +897,30 @@ namespace Platform.Data.Main.Migrations
                     b.ToTable("cost_events", "main");
                 });
 
-            modelBuilder.Entity("Platform.Data.Main.Entities.CostSummary", b =>
+            modelBuilder.Entity("Platform.Data.Main.Entities.CostHourRollup", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uuid")
                         .HasColumnName("workspace_id");
 
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id")
-                        .HasDefaultValueSql("gen_random_uuid()");
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
 
-                    b.Property<Guid?>("ChatId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("chat_id");
+                    b.Property<string>("Service")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("service");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("model");
 
                     b.Property<decimal>("CostUsd")
                         .HasPrecision(18, 6)
@@ -818,11 +935,60 @@ namespace Platform.Data.Main.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("failed_count");
 
-                    b.Property<string>("Granularity")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)")
-                        .HasColumnName("granularity");
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("LatencyMsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms_total");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.HasKey("WorkspaceId", "PeriodStart", "Service", "Provider", "Model")
+                        .HasName("pk_cost_rollup_hours");
+
+                    b.HasIndex("PeriodStart")
+                        .HasDatabaseName("ix_cost_rollup_hours_period_start");
+
+                    b.ToTable("cost_rollup_hours", "main");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.CostPlatformDayRollup", b =>
+                {
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("service");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("model");
+
+                    b.Property<decimal>("CostUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
+
+                    b.Property<long>("FailedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_count");
 
                     b.Property<long>("InputTokens")
                         .HasColumnType("bigint")
@@ -832,55 +998,105 @@ namespace Platform.Data.Main.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("latency_ms_total");
 
-                    b.Property<string>("Model")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("character varying(120)")
-                        .HasColumnName("model");
-
                     b.Property<long>("OutputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("output_tokens");
+
+                    b.HasKey("PeriodStart", "Service", "Provider", "Model")
+                        .HasName("pk_cost_rollup_platform_days");
+
+                    b.ToTable("cost_rollup_platform_days", "main");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.CostUserDayRollup", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
 
                     b.Property<DateTimeOffset>("PeriodStart")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("period_start");
 
-                    b.Property<string>("Provider")
-                        .IsRequired()
-                        .HasMaxLength(60)
-                        .HasColumnType("character varying(60)")
-                        .HasColumnName("provider");
-
-                    b.Property<string>("Service")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
-                        .HasColumnName("service");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.Property<Guid?>("UserId")
+                    b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("WorkspaceId", "Id")
-                        .HasName("pk_cost_summaries");
+                    b.Property<decimal>("CostUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("cost_usd");
 
-                    b.HasIndex("Granularity", "PeriodStart")
-                        .HasDatabaseName("ix_cost_summaries_granularity_period_start");
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Granularity", "PeriodStart"), new[] { "WorkspaceId", "Service", "Provider", "Model", "EventCount", "InputTokens", "OutputTokens", "CostUsd" });
+                    b.Property<long>("FailedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_count");
 
-                    b.HasIndex("WorkspaceId", "Granularity", "PeriodStart", "Service", "Provider", "Model", "UserId", "ChatId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_cost_summaries_bucket");
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
 
-                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("WorkspaceId", "Granularity", "PeriodStart", "Service", "Provider", "Model", "UserId", "ChatId"), false);
+                    b.Property<long>("LatencyMsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms_total");
 
-                    b.ToTable("cost_summaries", "main");
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.HasKey("WorkspaceId", "PeriodStart", "UserId")
+                        .HasName("pk_cost_rollup_user_days");
+
+                    b.ToTable("cost_rollup_user_days", "main");
+                });
+
+            modelBuilder.Entity("Platform.Data.Main.Entities.CostWorkspaceDayRollup", b =>
+                {
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<decimal>("CostUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
+
+                    b.Property<long>("FailedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_count");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("LatencyMsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms_total");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.HasKey("PeriodStart", "WorkspaceId")
+                        .HasName("pk_cost_rollup_workspace_days");
+
+                    b.HasIndex("WorkspaceId", "PeriodStart")
+                        .HasDatabaseName("ix_cost_rollup_workspace_days_workspace_id_period_start");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("WorkspaceId", "PeriodStart"), new[] { "CostUsd" });
+
+                    b.ToTable("cost_rollup_workspace_days", "main");
                 });
 
             modelBuilder.Entity("Platform.Data.Main.Entities.OutboxEmail", b =>
@@ -1114,13 +1330,13 @@ namespace Platform.Data.Main.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<Guid?>("ChatId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("chat_id");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<Guid?>("ChatId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("chat_id");
 
                     b.Property<int>("CreditsConsumed")
                         .HasColumnType("integer")
@@ -1158,7 +1374,7 @@ namespace Platform.Data.Main.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("visitor_id");
 
-                    b.HasKey("WorkspaceId", "Id")
+                    b.HasKey("WorkspaceId", "Id", "CreatedAt")
                         .HasName("pk_usage_logs");
 
                     b.HasIndex("WorkspaceId", "UsageType", "CreatedAt")

@@ -24,8 +24,8 @@ public sealed class BudgetGuard(
         """;
 
     private const string RolledUpSpend = """
-        SELECT coalesce(sum(cost_usd), 0) FROM main.cost_summaries
-        WHERE workspace_id = @w AND granularity = 'day' AND period_start >= @start
+        SELECT coalesce(sum(cost_usd), 0) FROM main.cost_rollup_workspace_days
+        WHERE workspace_id = @w AND period_start >= @start
         """;
 
     private const string Reserve = """

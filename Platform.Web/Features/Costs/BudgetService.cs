@@ -122,8 +122,7 @@ public sealed class BudgetService(MainDbFactory main, CostEventStore store, Cost
 
     /// <summary>Spend of the workspace since a period's start, from the same daily rollups the dashboard's gauges read.</summary>
     private static Task<decimal> SpentSinceAsync(MainDbContext db, Guid workspaceId, DateTimeOffset start, CancellationToken ct) =>
-        db.CostSummaries.Where(s => s.WorkspaceId == workspaceId && s.Granularity == CostGranularity.Day && s.PeriodStart >= start)
-            .SumAsync(s => s.CostUsd, ct);
+        db.CostWorkspaceDayRollups.Where(s => s.WorkspaceId == workspaceId && s.PeriodStart >= start).SumAsync(s => s.CostUsd, ct);
 
     /// <summary>Drops trailing zeros (numeric(18,6) reads back as 0.001200): the field shows 0.0012, as typed.</summary>
     private static decimal? Trim(decimal? v) => v / 1.000000000000000000000000000000000m;

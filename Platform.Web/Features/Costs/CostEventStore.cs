@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Platform.Data.Main;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 
@@ -15,7 +16,8 @@ public sealed record BatchResult(int Inserted, IReadOnlyList<RaisedAlert> Alerts
 /// <summary>
 /// Writes a batch of cost events in ONE transaction: binary COPY into a staging table, insert into
 /// cost_events skipping ids already stored (a retried batch or a call recorded twice is billed once), upsert of
-/// the hour/day/user/chat rollups from exactly the rows inserted, and the budget thresholds those rows crossed.
+/// every rollup grain (hour, day, user × day, workspace × day, platform × day, chat running totals) from exactly the
+/// rows inserted, and the budget thresholds those rows crossed.
 /// Events and rollups therefore never disagree, and rollup lag is the writer's flush interval.
 /// </summary>
 /// <remarks>
@@ -41,9 +43,23 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
         """;
 
     // Data-modifying CTEs all run to completion; rollups read only "inserted", so a duplicate adds nothing.
+    // One upsert per grain (docs/adr/ADR-cost-rollup-grains.md): each touches one row per distinct key of the batch.
+    // A call's id is unique per workspace, but the partitioned table's key also holds occurred_at: a call recorded
+    // again with another timestamp (an interrupted answer billed by the recovery of a restarted server) is found
+    // by a probe of the months around it (LATERAL … LIMIT 1: a nested loop whose partitions are pruned per row).
     private static readonly string InsertAndRollUp = $$"""
         WITH inserted AS (
-            INSERT INTO main.cost_events SELECT * FROM cost_events_incoming ON CONFLICT DO NOTHING
+            INSERT INTO main.cost_events
+            SELECT DISTINCT ON (i.workspace_id, i.id) i.* FROM cost_events_incoming i
+            LEFT JOIN LATERAL (
+                SELECT true AS stored FROM main.cost_events e
+                WHERE e.workspace_id = i.workspace_id AND e.id = i.id
+                  AND e.occurred_at >= i.occurred_at - interval '{{DuplicateWindowDays}} days'
+                  AND e.occurred_at < i.occurred_at + interval '{{DuplicateWindowDays}} days'
+                LIMIT 1) x ON true
+            WHERE x.stored IS NULL
+            ORDER BY i.workspace_id, i.id, i.occurred_at
+            ON CONFLICT DO NOTHING
             RETURNING workspace_id, id, user_id, visitor_id, chat_id, service, provider, model, operation, input_tokens,
                       output_tokens, cost_usd, latency_ms, success, occurred_at
         ), requests AS (
@@ -56,29 +72,43 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
                    input_tokens + output_tokens, least(latency_ms, 2147483647)::int, success, chat_id, occurred_at
             FROM inserted WHERE operation IN ('answer', 'search', 'research')
             ON CONFLICT DO NOTHING
-        ), {{Rollup("hourly", "hour", "hour", "service, provider, model", "NULL::uuid", "NULL::uuid", "service, provider, model")}}
-        ), {{Rollup("daily", "day", "day", "service, provider, model", "NULL::uuid", "NULL::uuid", "service, provider, model")}}
-        ), {{Rollup("users", "user_day", "day", "'*', '*', '*'", "user_id", "NULL::uuid", "user_id")}}
-        ), {{Rollup("chats", "chat_day", "day", "'*', '*', '*'", "NULL::uuid", "chat_id", "chat_id", "WHERE chat_id IS NOT NULL")}}
+        ), {{Rollup("hours", "cost_rollup_hours", "workspace_id, period_start, service, provider, model",
+                "workspace_id, date_trunc('hour', occurred_at, 'UTC'), service, provider, model")}}
+        ), {{Rollup("days", "cost_rollup_days", "workspace_id, period_start, service, provider, model",
+                "workspace_id, date_trunc('day', occurred_at, 'UTC'), service, provider, model")}}
+        ), {{Rollup("users", "cost_rollup_user_days", "workspace_id, period_start, user_id",
+                "workspace_id, date_trunc('day', occurred_at, 'UTC'), coalesce(user_id, '00000000-0000-0000-0000-000000000000'::uuid)")}}
+        ), {{Rollup("workspaces", "cost_rollup_workspace_days", "period_start, workspace_id",
+                "date_trunc('day', occurred_at, 'UTC'), workspace_id")}}
+        ), {{Rollup("platform", "cost_rollup_platform_days", "period_start, service, provider, model",
+                "date_trunc('day', occurred_at, 'UTC'), service, provider, model")}}
+        ), chats AS (
+            INSERT INTO main.cost_chat_totals AS r (workspace_id, chat_id, first_at, last_at, {{CostPartitionsSql.MeasureColumns}})
+            SELECT workspace_id, chat_id, min(occurred_at), max(occurred_at), {{CostPartitionsSql.Measures}}
+            FROM inserted WHERE chat_id IS NOT NULL GROUP BY 1, 2
+            ON CONFLICT (workspace_id, chat_id) DO UPDATE SET
+                first_at = least(r.first_at, excluded.first_at), last_at = greatest(r.last_at, excluded.last_at), {{AddMeasures}}
         )
         SELECT workspace_id, count(*) FROM inserted GROUP BY workspace_id
         """;
 
-    /// <summary>One rollup level as a CTE: sums of the rows just inserted, added onto the summary row of their
-    /// period (hour/day) and dimensions ('*' where a level doesn't split by service/provider/model).</summary>
-    private static string Rollup(string cte, string granularity, string unit, string dimensions, string userId,
-        string chatId, string groupBy, string where = "") => $"""
+    /// <summary>How far apart two records of the same call may be dated and still be billed once.</summary>
+    public const int DuplicateWindowDays = 35;
+
+    private const string AddMeasures = """
+        event_count = r.event_count + excluded.event_count, failed_count = r.failed_count + excluded.failed_count,
+                input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
+                cost_usd = r.cost_usd + excluded.cost_usd, latency_ms_total = r.latency_ms_total + excluded.latency_ms_total
+        """;
+
+    /// <summary>One rollup grain as a CTE: the sums of the rows just inserted, grouped by the grain's key and added
+    /// onto its existing row.</summary>
+    private static string Rollup(string cte, string table, string key, string keyValues) => $"""
         {cte} AS (
-            INSERT INTO main.cost_summaries AS s (workspace_id, granularity, period_start, service, provider, model,
-                user_id, chat_id, event_count, failed_count, input_tokens, output_tokens, cost_usd, latency_ms_total, updated_at)
-            SELECT workspace_id, '{granularity}', date_trunc('{unit}', occurred_at, 'UTC'), {dimensions}, {userId}, {chatId},
-                   count(*), count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(output_tokens), sum(cost_usd), sum(latency_ms), now()
-            FROM inserted {where} GROUP BY workspace_id, 3, {groupBy}
-            ON CONFLICT (workspace_id, granularity, period_start, service, provider, model, user_id, chat_id) DO UPDATE SET
-                event_count = s.event_count + excluded.event_count, failed_count = s.failed_count + excluded.failed_count,
-                input_tokens = s.input_tokens + excluded.input_tokens, output_tokens = s.output_tokens + excluded.output_tokens,
-                cost_usd = s.cost_usd + excluded.cost_usd, latency_ms_total = s.latency_ms_total + excluded.latency_ms_total,
-                updated_at = excluded.updated_at
+            INSERT INTO main.{table} AS r ({key}, {CostPartitionsSql.MeasureColumns})
+            SELECT {keyValues}, {CostPartitionsSql.Measures}
+            FROM inserted GROUP BY {string.Join(", ", Enumerable.Range(1, key.Split(',').Length))}
+            ON CONFLICT ({key}) DO UPDATE SET {AddMeasures}
         """;
 
     /// <summary>Thresholds crossed in the current day/week/month of the touched workspaces that have a budget.
@@ -93,8 +123,8 @@ public sealed class CostEventStore(DataSourceRegistry sources, IOptions<Database
                 ('month', date_trunc('month', now(), 'UTC'), b.monthly_limit_usd)) AS p(period, start, limit_usd)
             WHERE b.workspace_id = ANY(@workspaces) AND p.limit_usd > 0
         ), spend AS (
-            SELECT p.*, (SELECT coalesce(sum(s.cost_usd), 0) FROM main.cost_summaries s
-                         WHERE s.workspace_id = p.workspace_id AND s.granularity = 'day' AND s.period_start >= p.start) AS spend_usd
+            SELECT p.*, (SELECT coalesce(sum(s.cost_usd), 0) FROM main.cost_rollup_workspace_days s
+                         WHERE s.workspace_id = p.workspace_id AND s.period_start >= p.start) AS spend_usd
             FROM periods p
         )
         INSERT INTO main.budget_alerts (workspace_id, id, period, period_start, threshold_percent, limit_usd, spend_usd,

@@ -43,6 +43,12 @@ public sealed record CostDashboard(
 
     /// <summary>What the time series is stacked by: service, model or provider.</summary>
     public string GroupBy { get; init; } = CostGrouping.Service;
+
+    /// <summary>Set when the range shown differs from the one asked (older costs are kept per month).</summary>
+    public string? RangeNote { get; init; }
+
+    /// <summary>Raw events (the latest calls list, the CSV export) exist from this instant on; null = all kept.</summary>
+    public DateTimeOffset? RawEventsFrom { get; init; }
 }
 
 public sealed record RecentEvent(Guid Id, DateTimeOffset OccurredAt, string Service, string Provider, string Model, string? Operation,
@@ -55,6 +61,8 @@ public sealed record AdminCostOverview(
     IReadOnlyList<Breakdown> ByProviderModel,
     IReadOnlyList<AlertView> FiringAlerts);
 
-/// <summary>A rollup bucket whose numbers differ from the raw events' sums.</summary>
-public sealed record RollupMismatch(Guid WorkspaceId, string Granularity, DateTimeOffset PeriodStart, long RollupEvents, long RawEvents,
+/// <summary>A rollup bucket whose numbers differ from the raw events' sums. <see cref="PeriodStart"/> is null for a
+/// chat's running total; <see cref="Key"/> is the user (user_day) or the chat (chat); the platform grain has
+/// <see cref="Guid.Empty"/> as workspace.</summary>
+public sealed record RollupMismatch(Guid WorkspaceId, string Granularity, DateTimeOffset? PeriodStart, Guid? Key, long RollupEvents, long RawEvents,
     decimal RollupUsd, decimal RawUsd);

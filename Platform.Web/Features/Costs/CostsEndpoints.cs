@@ -15,7 +15,7 @@ public static class CostsEndpoints
     }
 
     private static async Task<IResult> ExportAsync(string slug, string? from, string? to, HttpContext http,
-        WorkspaceDirectory directory, CostPermissions permissions, CostQueries queries, TimeProvider clock, CancellationToken ct)
+        WorkspaceDirectory directory, CostPermissions permissions, CostQueries queries, RawEventCoverage coverage, TimeProvider clock, CancellationToken ct)
     {
         if (!Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)) return Results.Unauthorized();
         var access = await directory.FindAsync(userId, slug, ct);
@@ -28,6 +28,9 @@ public static class CostsEndpoints
             : CostPeriod.Resolve(CostPeriod.Month, clock.GetUtcNow());
         if (range.To - range.From > TimeSpan.FromDays(400)) return Results.BadRequest("Export at most 400 days at a time.");
 
+        // Retention may have dropped the oldest raw events: the header (and a first "#" line) say from when they exist.
+        if (await coverage.CostEventsFromAsync(ct) is { } rawFrom && range.From < rawFrom)
+            http.Response.Headers["X-Raw-Events-From"] = rawFrom.UtcDateTime.ToString("yyyy-MM-dd");
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition =
             $"attachment; filename=\"costs-{access.Slug}-{range.From:yyyyMMdd}-{range.To.AddDays(-1):yyyyMMdd}.csv\"";

@@ -32,6 +32,9 @@ public static class CostsFeature
         services.TryAddSingleton<Admin.PlatformAdmins>();
         services.AddSingleton<CostQueries>();
         services.AddSingleton<RollupConsistency>();
+        services.AddSingleton<RawEventCoverage>();
+        services.AddSingleton<CostMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<CostMaintenance>());
         services.AddSingleton<BudgetService>();
         return services;
     }
