@@ -10,7 +10,9 @@ public static class UiServices
 {
     public static IServiceCollection AddPlatformUi(this IServiceCollection services)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // Pages hand their prerendered data to the circuit in its first message (see PrerenderHandOff).
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = Platform.Web.Components.Shared.PrerenderHandOff.MaxCircuitMessageBytes);
         services.AddMudServices();
         services.AddHealthChecks().AddCheck<MainDatabaseHealthCheck>("main-database");
         return services;

@@ -32,11 +32,20 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
     /// <summary>Enters the workspace with this slug if the signed-in user is a member; null otherwise.
     /// The gate and the page inside it both enter on each navigation: a check younger than
     /// <see cref="RecheckEvery"/> for the same slug is reused instead of asking the database twice.</summary>
-    public Task<WorkspaceAccess?> EnterAsync(string slug, CancellationToken ct = default) =>
-        Access is not null && string.Equals(_slug, slug, StringComparison.OrdinalIgnoreCase)
-                           && clock.GetUtcNow() - _checkedAt <= RecheckEvery
-            ? Task.FromResult<WorkspaceAccess?>(Access)
-            : LoadAsync(slug, ct);
+    public Task<WorkspaceAccess?> EnterAsync(string slug, CancellationToken ct = default)
+    {
+        if (Access is not null && string.Equals(_slug, slug, StringComparison.OrdinalIgnoreCase)
+                               && clock.GetUtcNow() - _checkedAt <= RecheckEvery)
+            return Task.FromResult<WorkspaceAccess?>(Access);
+        // On a fresh circuit the page and its gate enter at the same moment: one database check serves both.
+        if (_entering is { } pending && string.Equals(pending.Slug, slug, StringComparison.OrdinalIgnoreCase) && !pending.Check.IsCompleted)
+            return pending.Check;
+        var check = LoadAsync(slug, ct);
+        _entering = (slug, check);
+        return check;
+    }
+
+    private (string Slug, Task<WorkspaceAccess?> Check)? _entering;
 
     private async Task<WorkspaceAccess?> LoadAsync(string slug, CancellationToken ct)
     {
