@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Platform.Bench.Ui;
 
 /// <summary>
-/// `./platform bench ui [--loads N] [--screenshots]`: the real app (its own database, the demo workspace filled by
+/// `./platform bench ui [--loads N] [--screenshots | --screenshots-only]`: the real app (its own database, the demo workspace filled by
 /// <see cref="UiSeed"/>) in Debian's Chromium. Every page is loaded N times (after 2 warm-ups), round-robin so noise
 /// spreads evenly, each load a fresh document (new circuit) as a reload or an opened link would be. Per load:
 /// first contentful paint, and time-to-content: when the page's named element showed real data for the last
@@ -57,6 +57,11 @@ public sealed class UiBench : IBenchmark
 
             var tabs = new Dictionary<string, IPage>();
             foreach (var p in pages) tabs[p.Name] = await OpenTabAsync(browser, app.BaseUrl, signedIn, p.Selector);
+            if (args.Contains("--screenshots-only"))
+            {
+                await ScreenshotsAsync(tabs, seeded);
+                return;
+            }
             var measured = pages.ToDictionary(p => p.Name, _ => new List<Load>());
             for (var round = 0; round < loads + 2; round++)
                 foreach (var p in pages)
@@ -195,14 +200,27 @@ public sealed class UiBench : IBenchmark
             });
             await page.WaitForFunctionAsync("() => window.__ttc.shown && document.documentElement.hasAttribute('data-interactive') && performance.now() - window.__ttc.changed > 800",
                 null, new() { PollingInterval = 50 });
-            await page.ScreenshotAsync(new() { Path = Path.Combine(light, file + ".png") });
-            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
-            await page.Locator("[data-testid=theme-toggle]").ClickAsync();
-            await page.WaitForTimeoutAsync(500);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(dark, file + "-dark.png") });
-            await page.Locator("[data-testid=theme-toggle]").ClickAsync();
-            await page.WaitForTimeoutAsync(300);
+            if (name == "costs")
+            {
+                await page.GetByText("30 days", new() { Exact = true }).ClickAsync(); // the seeded history, not just today
+                await page.WaitForFunctionAsync("() => performance.now() - window.__ttc.changed > 800", null, new() { PollingInterval = 50 });
+            }
+            foreach (var (isDark, folder, suffix) in new[] { (false, light, ""), (true, dark, "-dark"), (false, (string?)null, "") })
+            {
+                await ThemeAsync(page, isDark);
+                if (folder is not null) await page.ScreenshotAsync(new() { Path = Path.Combine(folder, file + suffix + ".png") });
+            }
         }
+    }
+
+    /// <summary>The app bar's toggle until the page is in the wanted theme (the choice is saved for the user).</summary>
+    private static async Task ThemeAsync(IPage page, bool dark)
+    {
+        const string IsDark = "() => { const m = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number); return m[0] + m[1] + m[2] < 384; }";
+        if (await page.EvaluateAsync<bool>(IsDark) == dark) return;
+        await page.Locator("[data-testid=theme-toggle]").ClickAsync();
+        await page.WaitForFunctionAsync($"() => ({IsDark})() === {(dark ? "true" : "false")}", null, new() { PollingInterval = 50 });
+        await page.WaitForTimeoutAsync(400); // the theme's transitions
     }
 
     private static double P(IEnumerable<double> values, int p)
