@@ -11,7 +11,12 @@ public static class UiServices
 {
     public static IServiceCollection AddPlatformUi(this IServiceCollection services)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // Pages hand their prerendered data to the circuit in its first message (see PrerenderHandOff).
+        // and the workspace check of the prerendering request with them (CurrentWorkspace.HandOff).
+        services.AddRazorComponents()
+            .RegisterPersistentService<Platform.Web.Features.Workspaces.CurrentWorkspace>(Microsoft.AspNetCore.Components.Web.RenderMode.InteractiveServer)
+            .AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = Platform.Web.Components.Shared.PrerenderHandOff.MaxCircuitMessageBytes);
         services.AddMudServices();
         services.AddHealthChecks().AddCheck<MainDatabaseHealthCheck>("main-database");
         return services;

@@ -34,3 +34,7 @@ public sealed record ChatView(Guid Id, string Title, bool TitleIsCustom, Guid? P
 
 /// <summary>A search hit: a chat by title or by one of its messages.</summary>
 public sealed record ChatSearchHit(Guid ChatId, string Title, string? Snippet);
+
+/// <summary>What the chat page shows first (see ChatPage.Prerendered): loaded once by prerendering, handed to the circuit.</summary>
+public sealed record ChatPageData(ChatActor Actor, Guid? ChatId, Platform.Data.Main.Entities.UserPreferences Preferences,
+    List<AiPersonality> Personalities, IReadOnlyList<ChatModelOption> Models, IReadOnlyList<string> Samples, ChatView? View);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Platform.Web.Features.Workspaces;
@@ -34,11 +35,55 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
     /// <summary>Enters the workspace with this slug if the signed-in user is a member; null otherwise.
     /// The gate and the page inside it both enter on each navigation: a check younger than
     /// <see cref="RecheckEvery"/> for the same slug is reused instead of asking the database twice.</summary>
-    public Task<WorkspaceAccess?> EnterAsync(string slug, CancellationToken ct = default) =>
-        Access is not null && string.Equals(_slug, slug, StringComparison.OrdinalIgnoreCase)
-                           && clock.GetUtcNow() - _checkedAt <= RecheckEvery
-            ? Task.FromResult<WorkspaceAccess?>(Access)
-            : LoadAsync(slug, ct);
+    public Task<WorkspaceAccess?> EnterAsync(string slug, CancellationToken ct = default)
+    {
+        if (_firstEntry)
+        {
+            _firstEntry = false;
+            if (HandOff is { } handed)
+            {
+                HandOff = null;
+                var adopted = AdoptAsync(handed, slug, ct);
+                _entering = (slug, adopted);
+                return adopted;
+            }
+        }
+        if (Access is not null && string.Equals(_slug, slug, StringComparison.OrdinalIgnoreCase)
+                               && clock.GetUtcNow() - _checkedAt <= RecheckEvery)
+            return Task.FromResult<WorkspaceAccess?>(Access);
+        // On a fresh circuit the page and its gate enter at the same moment: one database check serves both.
+        if (_entering is { } pending && string.Equals(pending.Slug, slug, StringComparison.OrdinalIgnoreCase) && !pending.Check.IsCompleted)
+            return pending.Check;
+        var check = LoadAsync(slug, ct);
+        _entering = (slug, check);
+        return check;
+    }
+
+    private (string Slug, Task<WorkspaceAccess?> Check)? _entering;
+    private bool _firstEntry = true;
+
+    /// <summary>The prerendering request's membership check, handed to the circuit that follows it (a persistent
+    /// service, see UiServices): the circuit's first entry adopts it instead of asking the database again, so the page
+    /// keeps showing what was just prerendered. Adopted only by the same user, for the same slug, while younger than
+    /// <see cref="RecheckEvery"/> — the same reuse as between two pages of one circuit — and the gate re-checks at once.</summary>
+    [PersistentState] public WorkspaceHandOff? HandOff { get; set; }
+
+    public sealed record WorkspaceHandOff(string Slug, Guid UserId, WorkspaceAccess Access, DateTimeOffset CheckedAt);
+
+    /// <summary>The access came from <see cref="HandOff"/>, not from a check of this circuit's own (yet).</summary>
+    public bool AccessWasHandedOver { get; private set; }
+
+    private async Task<WorkspaceAccess?> AdoptAsync(WorkspaceHandOff handed, string slug, CancellationToken ct)
+    {
+        var userId = await GetUserIdAsync();
+        var age = clock.GetUtcNow() - handed.CheckedAt;
+        if (userId != handed.UserId || !string.Equals(handed.Slug, slug, StringComparison.OrdinalIgnoreCase)
+            || age > RecheckEvery || age < TimeSpan.Zero)
+            return await LoadAsync(slug, ct);
+        (_slug, _entered, _checkedAt, Access, AccessWasHandedOver) = (slug, handed.Access.WorkspaceId, handed.CheckedAt, handed.Access, true);
+        Changed.Publish(Access);
+        return Access;
+    }
 
     private async Task<WorkspaceAccess?> LoadAsync(string slug, CancellationToken ct)
     {
@@ -50,6 +95,8 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
         if (access is not null) _entered = access.WorkspaceId;
         else if (!sameSlug) _entered = null;
         _checkedAt = clock.GetUtcNow();
+        AccessWasHandedOver = false;
+        HandOff = access is null || userId is null ? null : new WorkspaceHandOff(slug, userId.Value, access, _checkedAt);
         if (access != Access)
         {
             Access = access;
