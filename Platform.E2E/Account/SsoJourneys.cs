@@ -42,7 +42,9 @@ public class SsoJourneys(SsoApp sso, Browser browser)
     /// <summary>From the app's "Sign in with Test Identity" through the provider's login and consent pages.</summary>
     private static async Task SignInAtProviderAsync(IPage page, string login)
     {
-        await page.WaitForURLAsync(url => url.Contains("/interaction/"));
+        // The provider's stock pages import a web font from the internet, which never loads here: don't wait for it.
+        await page.Context.RouteAsync("**/fonts.googleapis.com/**", route => route.AbortAsync());
+        await page.WaitForURLAsync(url => url.Contains("/interaction/"), new() { WaitUntil = WaitUntilState.Commit });
         await page.Locator("input[name=login]").FillAsync(login);
         await page.Locator("input[name=password]").FillAsync("anything");
         await page.Locator("button.login-submit").ClickAsync();
@@ -103,7 +105,8 @@ public class SsoJourneys(SsoApp sso, Browser browser)
 
         // Settings → General → Sign-in: members sign in with Test Identity only.
         await owner.Locator("[data-testid=sign-in-provider]").ClickAsync();
-        await owner.GetByRole(AriaRole.Option, new() { Name = $"{SsoApp.ProviderName} only" }).ClickAsync();
+        await owner.Locator(".mud-popover-open .mud-list-item", new() { HasText = $"{SsoApp.ProviderName} only" }).ClickAsync();
+        await Assertions.Expect(owner.Locator("[data-testid=sign-in-settings]")).ToContainTextAsync($"{SsoApp.ProviderName} only");
         await owner.Locator("[data-testid=sign-in-save]").ClickAsync();
         await Assertions.Expect(owner.GetByText("Saved.")).ToBeVisibleAsync();
         Assert.Equal(SsoApp.Provider, await app.ScalarAsync("SELECT required_sign_in_provider FROM main.workspaces WHERE slug = 'acme'"));

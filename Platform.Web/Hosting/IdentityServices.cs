@@ -30,7 +30,7 @@ public static class IdentityServices
         // Single sign-on: one OpenID Connect scheme per Authentication:Oidc:<name> section with a client id.
         var ssoProviders = SsoProviders.Read(configuration);
         SsoProviders.AddSchemes(authentication, ssoProviders);
-        services.AddSingleton(new SsoProviders(ssoProviders.Select(p => new SsoProvider(p.Name, p.DisplayName)).ToList()));
+        services.AddSingleton(new SsoProviders(ssoProviders.Select(p => new SsoProvider(p.Name, p.DisplayName, new Uri(p.Authority).GetLeftPart(UriPartial.Authority))).ToList()));
         services.AddScoped<ExternalAccounts>();
         services.AddScoped<WorkspaceSignInRequirement>();
 

@@ -30,7 +30,8 @@ public sealed class ExternalAccounts(
         var linked = await SignInLinkedAsync(info);
         if (linked is not null) return linked;
 
-        var email = info.Principal.FindFirstValue(ClaimTypes.Email)?.Trim();
+        // The id token's claims arrive mapped (ClaimTypes.Email), the userinfo endpoint's by their OIDC names.
+        var email = (info.Principal.FindFirstValue(ClaimTypes.Email) ?? info.Principal.FindFirstValue("email"))?.Trim();
         if (!EmailAddresses.IsValid(email)) return new(ExternalSignInKind.NeedsEmail);
         var verified = IsEmailVerified(info.Principal);
         var existing = await users.FindByEmailAsync(email!);

@@ -6,7 +6,8 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Platform.Web.Features.Account.Sso;
 
-public sealed record SsoProvider(string Name, string DisplayName);
+/// <param name="AuthorityOrigin">scheme://host[:port] of the provider (the login redirect goes there).</param>
+public sealed record SsoProvider(string Name, string DisplayName, string AuthorityOrigin = "");
 
 /// <summary>The single sign-on providers this instance offers: every <c>Authentication:Oidc:&lt;name&gt;</c> section
 /// with a client id, each registered as an OpenID Connect scheme of that name that signs into Identity's external
@@ -14,6 +15,9 @@ public sealed record SsoProvider(string Name, string DisplayName);
 public sealed partial class SsoProviders(IReadOnlyList<SsoProvider> all)
 {
     public IReadOnlyList<SsoProvider> All { get; } = all;
+
+    /// <summary>Where a "Sign in with …" form post ends up (the response's Content-Security-Policy form-action).</summary>
+    public IEnumerable<string> AuthorityOrigins => All.Select(p => p.AuthorityOrigin).Where(o => o != "").Distinct();
 
     public SsoProvider? Find(string? name) =>
         name is null ? null : All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
