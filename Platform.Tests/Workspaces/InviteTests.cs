@@ -49,6 +49,45 @@ public class InviteTests(WorkspacesLocalPlatform platform) : IClassFixture<Works
         Assert.Contains("already been used", again.Error);
     }
 
+    [Fact]
+    public async Task Someone_who_registered_from_the_invite_joins_directly_an_older_or_unconfirmed_account_is_asked()
+    {
+        // An account that existed before the invite: one click ("Join"), not an automatic join.
+        var (ws, owner) = await platform.CreateWorkspaceAsync();
+        var olderEmail = $"{Guid.NewGuid():N}@invitee.test";
+        var older = await platform.CreateUserAsync(olderEmail);
+        var olderInvite = await Invites.CreateAsync(ws, owner, olderEmail, BuiltInRoles.Member);
+        Assert.False(await Invites.JoinsDirectlyAsync(ws, TokenOf(olderInvite.Value!.Link), older));
+
+        // Registered after the invite with its address, confirmed: joins directly.
+        var (ws2, _, email, invite) = await InviteAsync();
+        var newcomer = await platform.CreateUserAsync(email.ToLowerInvariant());
+        Assert.True(await Invites.JoinsDirectlyAsync(ws2, TokenOf(invite.Link), newcomer));
+
+        // Not for another address, and not before the address is confirmed.
+        Assert.False(await Invites.JoinsDirectlyAsync(ws2, TokenOf(invite.Link), await platform.CreateUserAsync()));
+        await using (var db = platform.Main.Create(DbSession.None))
+            await db.Users.Where(u => u.Id == newcomer).ExecuteUpdateAsync(u => u.SetProperty(x => x.EmailConfirmed, false));
+        Assert.False(await Invites.JoinsDirectlyAsync(ws2, TokenOf(invite.Link), newcomer));
+    }
+
+    [Fact]
+    public async Task Resending_mails_a_new_link_and_the_old_one_stops_working()
+    {
+        var (ws, owner, email, invite) = await InviteAsync(BuiltInRoles.Admin);
+        var resent = await Invites.ResendAsync(ws, owner, invite.Id);
+        Assert.True(resent.Ok, resent.Error);
+        Assert.NotEqual(invite.Link, resent.Value!.Link);
+
+        Assert.Contains("revoked", (await Invites.PreviewAsync(ws, TokenOf(invite.Link))).Error);
+        Assert.True((await Invites.PreviewAsync(ws, TokenOf(resent.Value.Link))).Ok);
+        var rows = await Invites.ListAsync(ws, owner);
+        Assert.Equal(["pending", "revoked"], rows.Select(r => r.State(DateTimeOffset.UtcNow)).Order().ToArray());
+        Assert.All(rows, r => Assert.Equal(BuiltInRoles.Admin, r.Role));
+        await using var db = await platform.Main.OpenAsync(DbSession.ForWorkspace(ws, owner));
+        Assert.Equal(2, await db.OutboxEmails.CountAsync(m => m.To == email));
+    }
+
     [Theory]
     [InlineData("also@bad")]
     [InlineData("two@at@example.com")]

@@ -26,6 +26,11 @@ public class WorkspaceComponentTests : MudTestContext, IClassFixture<WorkspacesL
                      typeof(WorkspaceDirectory), typeof(WorkspaceInvitesService), typeof(TimeProvider),
                  })
             Services.AddSingleton(type, platform.Services.GetRequiredService(type));
+        // No single sign-on provider configured: General settings show no "Sign-in" section.
+        var noProviders = new Platform.Web.Features.Account.Sso.SsoProviders([]);
+        Services.AddSingleton(noProviders);
+        Services.AddSingleton(new Platform.Web.Features.Account.Sso.WorkspaceSignInRequirement(
+            platform.Main, platform.Get<WorkspacePermissions>(), noProviders));
     }
 
     [Fact]

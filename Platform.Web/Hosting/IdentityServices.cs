@@ -6,6 +6,7 @@ using Platform.Data.Main;
 using Platform.Data.Main.Entities;
 using Platform.Web.Components.Account;
 using Platform.Web.Features.Account;
+using Platform.Web.Features.Account.Sso;
 
 namespace Platform.Web.Hosting;
 
@@ -20,12 +21,18 @@ public static class IdentityServices
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
-        services.AddAuthentication(options =>
+        var authentication = services.AddAuthentication(options =>
             {
                 options.DefaultScheme = IdentityConstants.ApplicationScheme;
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
-            })
-            .AddIdentityCookies();
+            });
+        authentication.AddIdentityCookies();
+        // Single sign-on: one OpenID Connect scheme per Authentication:Oidc:<name> section with a client id.
+        var ssoProviders = SsoProviders.Read(configuration);
+        SsoProviders.AddSchemes(authentication, ssoProviders);
+        services.AddSingleton(new SsoProviders(ssoProviders.Select(p => new SsoProvider(p.Name, p.DisplayName, new Uri(p.Authority).GetLeftPart(UriPartial.Authority))).ToList()));
+        services.AddScoped<ExternalAccounts>();
+        services.AddScoped<WorkspaceSignInRequirement>();
 
         services.AddIdentityCore<AppUser>(options =>
             {
@@ -44,7 +51,12 @@ public static class IdentityServices
 
         // A removed or locked-out user loses access within a minute: cookies are re-checked against the
         // security stamp every minute (HTTP), and open circuits revalidate on the same period.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // The refresh keeps how the session signed in (an SSO-only workspace checks it).
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            o.OnRefreshingPrincipal = SignInMethod.KeepOnRefresh;
+        });
 
         services.AddDataProtection().SetApplicationName("Platform").PersistKeysToDbContext<MainDbContext>();
 

@@ -68,6 +68,9 @@ public static class ResponseHardening
     public static WebApplication UsePlatformResponseHardening(this WebApplication app)
     {
         if (app.Configuration.GetValue<bool>("Platform:BehindProxy")) app.UseForwardedHeaders();
+        // "Sign in with …" posts to this app, which redirects to the provider: form-action must allow its origin.
+        var ssoOrigins = string.Join("", (app.Services.GetService<Platform.Web.Features.Account.Sso.SsoProviders>()?.AuthorityOrigins ?? [])
+            .Select(o => " " + o));
         app.Use((context, next) =>
         {
             var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
@@ -79,7 +82,7 @@ public static class ResponseHardening
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
                 headers.XFrameOptions = "DENY";
                 if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
-                    headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce);
+                    headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce, ssoOrigins);
                 return Task.CompletedTask;
             });
             return next(context);
@@ -93,7 +96,8 @@ public static class ResponseHardening
     /// into a style element), the circuit's WebSocket back to this origin ('self' covers ws/wss of the same host),
     /// images from here or data: URIs (MudBlazor's icons), no plugins, no framing, forms posting only here.
     /// </summary>
-    public static string ContentSecurityPolicy(string nonce) =>
+    /// <param name="formTargets">Extra origins forms may lead to (single sign-on providers), space-separated with a leading space.</param>
+    public static string ContentSecurityPolicy(string nonce, string formTargets = "") =>
         "default-src 'self'; " +
         $"script-src 'self' 'nonce-{nonce}'; " +
         "style-src 'self' 'unsafe-inline'; " +
@@ -102,7 +106,7 @@ public static class ResponseHardening
         "connect-src 'self'; " +
         "object-src 'none'; " +
         "base-uri 'self'; " +
-        "form-action 'self'; " +
+        $"form-action 'self'{formTargets}; " +
         "frame-ancestors 'none'";
 
     public static string? CspNonce(this HttpContext? context) => context?.Items[CspNonceKey] as string;

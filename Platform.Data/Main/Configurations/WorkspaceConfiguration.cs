@@ -15,6 +15,7 @@ public class WorkspaceConfiguration : IEntityTypeConfiguration<Workspace>
         b.Property(w => w.Plan).HasConversion<string>().HasMaxLength(20);
         b.Property(w => w.DataPlacement).HasConversion<string>().HasMaxLength(20);
         b.Property(w => w.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(w => w.RequiredSignInProvider).HasMaxLength(64);
         b.Property(w => w.Settings).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
     }
 }

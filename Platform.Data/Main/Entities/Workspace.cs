@@ -22,6 +22,10 @@ public class Workspace
     public Guid? CreatedByUserId { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
+    /// <summary>When set, members enter the workspace only when signed in through this single sign-on provider
+    /// (its scheme name from <c>Authentication:Oidc:&lt;name&gt;</c>). Null: any way of signing in.</summary>
+    public string? RequiredSignInProvider { get; set; }
+
     /// <summary>Onboarding wizard steps completed so far (resumes at this index).</summary>
     public int OnboardingStep { get; set; }
 

@@ -1475,6 +1475,11 @@ namespace Platform.Data.Main.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("plan");
 
+                    b.Property<string>("RequiredSignInProvider")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("required_sign_in_provider");
+
                     b.Property<string>("Settings")
                         .IsRequired()
                         .ValueGeneratedOnAdd()

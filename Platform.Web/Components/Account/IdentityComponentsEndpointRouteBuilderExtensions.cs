@@ -26,7 +26,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             HttpContext context,
             [FromServices] SignInManager<AppUser> signInManager,
             [FromForm] string provider,
-            [FromForm] string returnUrl) =>
+            [FromForm] string? returnUrl) =>
         {
             IEnumerable<KeyValuePair<string, StringValues>> query = [
                 new("ReturnUrl", returnUrl),
@@ -37,9 +37,16 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
                 "/Account/ExternalLogin",
                 QueryString.Create(query));
 
+            // Only a configured provider: an unknown name would be a server error rather than a message.
+            if (context.RequestServices.GetRequiredService<Platform.Web.Features.Account.Sso.SsoProviders>().Find(provider) is null)
+                return Results.LocalRedirect("~/Account/Login");
             var properties = signInManager.ConfigureExternalAuthenticationProperties(provider, redirectUrl);
-            return TypedResults.Challenge(properties, [provider]);
+            return Results.Challenge(properties, [provider]);
         });
+
+        // The light/dark toggle of the account pages (they have no circuit to switch it in place).
+        accountGroup.MapGet("/Theme", (HttpContext context, [FromQuery] string? set, [FromQuery] string? returnUrl) =>
+            Platform.Web.Features.Account.AccountTheme.SetAsync(context, set, returnUrl));
 
         accountGroup.MapPost("/Logout", async (
             ClaimsPrincipal user,
@@ -105,7 +112,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
                 QueryString.Create("Action", ExternalLogins.LinkLoginCallbackAction));
 
             var properties = signInManager.ConfigureExternalAuthenticationProperties(provider, redirectUrl, signInManager.UserManager.GetUserId(context.User));
-            return TypedResults.Challenge(properties, [provider]);
+            return Results.Challenge(properties, [provider]);
         });
 
         var loggerFactory = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>();

@@ -26,6 +26,10 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
     public WorkspaceAccess? Access { get; private set; }
     public Guid? UserId { get; private set; }
 
+    /// <summary>Set when the user is a member but this session did not sign in through the single sign-on
+    /// provider the workspace requires (its name); <see cref="Access"/> is null then.</summary>
+    public string? MissingSignInProvider { get; private set; }
+
     /// <summary>Published after the workspace changed (the app bar and navigation re-render); carries the new
     /// access (null: lost).</summary>
     public Signal<WorkspaceAccess?> Changed { get; } = new(logger, nameof(CurrentWorkspace));
@@ -89,8 +93,16 @@ public sealed class CurrentWorkspace(AuthenticationStateProvider auth, Workspace
     {
         var sameSlug = string.Equals(_slug, slug, StringComparison.OrdinalIgnoreCase);
         _slug = slug;
+        var user = (await auth.GetAuthenticationStateAsync()).User;
         var userId = await GetUserIdAsync();
         var access = userId is null ? null : await directory.FindAsync(userId.Value, slug, ct);
+        // A workspace that requires single sign-on is entered only by a session signed in through its provider.
+        MissingSignInProvider = null;
+        if (access?.RequiredSignInProvider is { } required && !Platform.Web.Features.Account.Sso.SignInMethod.IsThrough(user, required))
+        {
+            MissingSignInProvider = required;
+            access = null;
+        }
         // A recheck that lost the access keeps the workspace for Scope(): its services then refuse with a message.
         if (access is not null) _entered = access.WorkspaceId;
         else if (!sameSlug) _entered = null;

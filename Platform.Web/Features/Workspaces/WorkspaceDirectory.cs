@@ -5,7 +5,9 @@ using Platform.Data.Tenancy;
 namespace Platform.Web.Features.Workspaces;
 
 /// <summary>What the signed-in user may enter: one row per membership.</summary>
-public sealed record WorkspaceAccess(Guid WorkspaceId, string Name, string Slug, string Role, WorkspaceStatus Status);
+/// <param name="RequiredSignInProvider">Members enter only when signed in through this SSO provider (null: any sign-in).</param>
+public sealed record WorkspaceAccess(Guid WorkspaceId, string Name, string Slug, string Role, WorkspaceStatus Status,
+    string? RequiredSignInProvider = null);
 
 /// <summary>Finds a user's workspaces through their memberships — the only way into a workspace.</summary>
 public sealed class WorkspaceDirectory(MainDbFactory main, TenantDbFactory tenants, TimeProvider? time = null)
@@ -71,5 +73,5 @@ public sealed class WorkspaceDirectory(MainDbFactory main, TenantDbFactory tenan
         join w in db.Workspaces on m.WorkspaceId equals w.Id
         where m.UserId == userId && w.Status != WorkspaceStatus.Deleting && (slug == null || w.Slug == slug)
         orderby w.Name
-        select new WorkspaceAccess(w.Id, w.Name, w.Slug, m.Role, w.Status);
+        select new WorkspaceAccess(w.Id, w.Name, w.Slug, m.Role, w.Status, w.RequiredSignInProvider);
 }

@@ -103,6 +103,18 @@ public sealed class WorkspaceInvitesService(
         return Result.Success;
     }
 
+    /// <summary>Sends a pending or expired invite again: the link is only ever stored as a hash, so a resend is a new
+    /// invite (same address and role, a fresh link and expiry, a new mail) and the old link stops working.</summary>
+    public async Task<Result<CreatedInvite>> ResendAsync(Guid workspaceId, Guid actorId, Guid inviteId, CancellationToken ct = default)
+    {
+        InviteRow? row = (await ListAsync(workspaceId, actorId, ct)).FirstOrDefault(i => i.Id == inviteId);
+        if (row is null) return Result<CreatedInvite>.Fail("That invite does not exist.");
+        if (row.AcceptedAt is not null) return Result<CreatedInvite>.Fail("That invite was already accepted.");
+        if (row.RevokedAt is null && await RevokeAsync(workspaceId, actorId, inviteId, ct) is { Ok: false } refused)
+            return Result<CreatedInvite>.Fail(refused.Error!);
+        return await CreateAsync(workspaceId, actorId, row.Email, row.Role, ct: ct);
+    }
+
     /// <summary>What the invite page shows before the person accepts. Null: no such (usable) invite.</summary>
     public async Task<Result<InvitePreview>> PreviewAsync(Guid workspaceId, string token, CancellationToken ct = default)
     {
@@ -115,6 +127,24 @@ public sealed class WorkspaceInvitesService(
         if (row is null) return Result<InvitePreview>.Fail("This invite link is not valid.");
         if (Unusable(row.i, row.Status) is { } why) return Result<InvitePreview>.Fail(why);
         return new InvitePreview(row.Name, row.i.Email, row.i.Role, row.i.ExpiresAt);
+    }
+
+    /// <summary>
+    /// True when the invite page should join this user without asking: they created their account after the invite
+    /// was sent, with the invited address, and confirmed that address (by mail or through a provider that verified
+    /// it). That is someone who registered because of this invite; "Join" would be a click that decides nothing.
+    /// Anyone else (an older account) still confirms with one click.
+    /// </summary>
+    public async Task<bool> JoinsDirectlyAsync(Guid workspaceId, string token, Guid userId, CancellationToken ct = default)
+    {
+        await using var db = await main.OpenAsync(DbSession.ForWorkspace(workspaceId, userId), ct);
+        var hash = Hash(token);
+        var invite = await db.WorkspaceInvites.SingleOrDefaultAsync(i => i.WorkspaceId == workspaceId && i.TokenHash == hash, ct);
+        if (invite is null || invite.AcceptedAt is not null || invite.RevokedAt is not null) return false;
+        var user = await db.Users.Where(u => u.Id == userId)
+            .Select(u => new { u.NormalizedEmail, u.EmailConfirmed, u.CreatedAt }).SingleOrDefaultAsync(ct);
+        return user is not null && user.EmailConfirmed && user.CreatedAt >= invite.CreatedAt
+               && string.Equals(user.NormalizedEmail, invite.Email.ToUpperInvariant(), StringComparison.Ordinal);
     }
 
     /// <summary>Joins the signed-in user to the workspace. Single use: the invite is claimed by a conditional
