@@ -76,7 +76,7 @@ public sealed partial class OfflineAssistant(IEmbeddingGenerator<string, Embeddi
     public static string Compose(IReadOnlyList<QuotedSentence> quotes)
     {
         if (quotes.Count == 0) return NothingFound + "\n\n" + Footer;
-        var sb = new StringBuilder("From your documents:\n\n");
+        var sb = new StringBuilder("Here is what the knowledge base says:\n\n");
         // Consecutive sentences of one passage read as one quote; each sentence still carries its number.
         foreach (var group in quotes.GroupAdjacent())
         {
