@@ -85,13 +85,6 @@ public static partial class SentenceSplitter
                 yield return new Block(BlockKind.Heading, Collapse(heading.Groups[1].Value.TrimEnd('#', ' ')));
                 continue;
             }
-            if (line.Contains(" | ") || (line.StartsWith('|') && line.EndsWith('|')))
-            {
-                foreach (var b in Flush(false)) yield return b;
-                var row = Collapse(string.Join(" | ", line.Split('|').Select(c => c.Trim()).Where(c => c.Length > 0 && !TableRule().IsMatch(c))));
-                if (row.Length > 0) yield return new Block(BlockKind.TableRow, row);
-                continue;
-            }
             var item = ListItem().Match(line);
             if (item.Success)
             {
@@ -110,6 +103,13 @@ public static partial class SentenceSplitter
                 if (Sentences(text).Count > 1)
                     foreach (var s in Sentences(text)) yield return new Block(BlockKind.Paragraph, s);
                 else yield return new Block(BlockKind.ListItem, text);
+                continue;
+            }
+            if (line.Contains(" | ") || (line.StartsWith('|') && line.EndsWith('|')))
+            {
+                foreach (var b in Flush(false)) yield return b;
+                var row = Collapse(string.Join(" | ", line.Split('|').Select(c => c.Trim()).Where(c => c.Length > 0 && !TableRule().IsMatch(c))));
+                if (row.Length > 0) yield return new Block(BlockKind.TableRow, row);
                 continue;
             }
             paragraph.Add(line);

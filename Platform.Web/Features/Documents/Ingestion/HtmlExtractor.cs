@@ -9,7 +9,7 @@ namespace Platform.Web.Features.Documents.Ingestion;
 internal static class HtmlExtractor
 {
     private static readonly HashSet<string> Skipped = ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "IFRAME", "OBJECT", "HEAD"];
-    private static readonly HashSet<string> Blocks = ["P", "DIV", "SECTION", "ARTICLE", "TR", "BLOCKQUOTE", "PRE", "UL", "OL", "TABLE", "HEADER", "FOOTER", "MAIN", "NAV", "DD", "DT"];
+    private static readonly HashSet<string> Blocks = ["P", "DIV", "SECTION", "ARTICLE", "LI", "TR", "BLOCKQUOTE", "PRE", "UL", "OL", "TABLE", "HEADER", "FOOTER", "MAIN", "NAV", "DD", "DT"];
 
     /// <summary>Refuses pages nested deeper than <see cref="DocumentsOptions.MaxHtmlDepth"/> before parsing: the
     /// parser's work grows with the square of the depth (a 22 MB page of ~950,000 nested elements kept a core busy
@@ -50,7 +50,8 @@ internal static class HtmlExtractor
             if (tag == "BR") { sb.Append('\n'); continue; }
             // Structure the viewer renders again (Markdown): list items keep a marker, code stays verbatim in a
             // fence, table rows become pipe-table rows with a header rule after the first.
-            if (tag == "LI")
+            // An item holding paragraphs, tables or lists of its own stays a block: flattened, they would run together.
+            if (tag == "LI" && !element.Children.Any(c => c.TagName is "P" or "DIV" or "TABLE" or "UL" or "OL" or "PRE" or "BLOCKQUOTE"))
             {
                 var ordered = element.ParentElement?.TagName == "OL";
                 var number = element.ParentElement!.Children.TakeWhile(c => c != element).Count(c => c.TagName == "LI") + 1;
