@@ -31,6 +31,27 @@ public class TitleExtractionTests
     }
 
     [Fact]
+    public void Running_headers_and_page_numbers_of_a_pdf_are_page_furniture_not_text()
+    {
+        var builder = new PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(Standard14Font.Helvetica);
+        for (var n = 1; n <= 4; n++)
+        {
+            var page = builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
+            page.AddText("Acme travel policy", 10, new UglyToad.PdfPig.Core.PdfPoint(40, 800), font);
+            page.AddText($"Rule {n} applies to every trip abroad.", 12, new UglyToad.PdfPig.Core.PdfPoint(40, 760), font);
+            page.AddText($"Page {n}", 10, new UglyToad.PdfPig.Core.PdfPoint(40, 40), font);
+        }
+
+        var text = _extraction.Extract(builder.Build(), DocumentKind.Pdf).Text!;
+
+        Assert.DoesNotContain("Acme travel policy", text);
+        Assert.DoesNotContain("Page", text);
+        Assert.Equal(["Rule 1 applies to every trip abroad.", "Rule 2 applies to every trip abroad.", "Rule 3 applies to every trip abroad.",
+            "Rule 4 applies to every trip abroad."], text.Split(ExtractionResult.PageBreak).Select(p => p.Trim()));
+    }
+
+    [Fact]
     public void Html_title_comes_from_its_title_element_else_its_first_h1()
     {
         Assert.Equal("Returns policy", Extract("<html><head><title>Returns policy</title></head><body><h1>Returns</h1><p>Text.</p></body></html>", DocumentKind.Html).Title);
