@@ -30,6 +30,9 @@ public class GroundedAnswerJourneys(ChatApp chatApp, Browser browser)
         var answer = page.Locator("[data-testid=message][data-role=assistant]").Last;
         await Assertions.Expect(answer).ToHaveAttributeAsync("data-status", "complete", new() { Timeout = 60_000 });
         await Assertions.Expect(answer.Locator(".chat-markdown")).ToContainTextAsync(Answer);
+        // Not the neighbours the first version of the assistant quoted: escaping rules, the glob weight.
+        await Assertions.Expect(answer.Locator(".chat-markdown")).Not.ToContainTextAsync("escaping");
+        await Assertions.Expect(answer.Locator(".chat-markdown")).Not.ToContainTextAsync("weight");
         // Its source chip names the document and the page the passage is on.
         await Assertions.Expect(answer.Locator("[data-testid=citation]", new() { HasText = "Page" }).First).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(page, "answers-2-quoted");
@@ -42,7 +45,7 @@ public class GroundedAnswerJourneys(ChatApp chatApp, Browser browser)
         var highlighted = page.Locator("[data-testid=document-text] #passage");
         await Assertions.Expect(highlighted).ToContainTextAsync("default priority value is 50");
         await Assertions.Expect(highlighted.Locator("mark").First).ToContainTextAsync("default priority value is 50");
-        await Assertions.Expect(highlighted).ToBeInViewportAsync();
+        await Assertions.Expect(highlighted.Locator("mark").First).ToBeInViewportAsync();
         await Browser.ScreenshotAsync(page, "answers-3-passage");
         await Browser.ScreenshotDarkAsync(page, "answers-3-passage-dark");
     }
