@@ -79,9 +79,9 @@ public sealed class SentenceRanker(IEmbeddingGenerator<string, Embedding<float>>
         {
             if (chosen.Count == MaxQuotes) break;
             if (c != best && (c.Score < best.Score * 0.8 || (c.Coverage == 0 && c.Similarity < MeaningOnlyThreshold))) break;
-            // A runner-up must share a good part of the answer's words too: close in overall score on the strength of
+            // A runner-up must share most of the answer's keyword weight too: close in overall score on the strength of
             // one common word ("The old magic database had complex escaping rules") is a neighbour, not an answer.
-            if (c != best && c.Keyword < best.Keyword * 0.5) continue;
+            if (c != best && c.Keyword < best.Keyword * 0.7) continue;
             // Overlapping chunks repeat sentences: quote each once.
             if (!seen.Add(c.Text)) continue;
             chosen.Add(c);
