@@ -12,7 +12,8 @@ public interface IKnowledgeSearch
 
 public sealed record KnowledgeFilters(IReadOnlyList<Guid>? DocumentIds = null, IReadOnlyList<string>? Tags = null, string? Category = null);
 
-/// <summary>A passage with what a citation needs: which document, where in it, and why it ranked.</summary>
+/// <summary>A passage with what a citation needs: which document, where in it (<see cref="Section"/>: the heading path
+/// it sits under, or "Page 3" in a PDF), and why it ranked.</summary>
 public sealed record KnowledgePassage(
     Guid DocumentId, string DocumentTitle, Guid ChunkId, int Position, string Content,
-    double Score, double? VectorScore = null, double? KeywordScore = null);
+    double Score, double? VectorScore = null, double? KeywordScore = null, string? Section = null);

@@ -6,23 +6,34 @@ using Microsoft.Extensions.AI;
 namespace Platform.Web.Ai.Chat;
 
 /// <summary>
-/// The built-in assistant of a fresh install (no keys, no internet): it does not reason, it quotes the most
-/// relevant knowledge passages with numbered citations, streamed like a model would. The passages come in
+/// The built-in assistant of a fresh install (no keys, no internet): it does not reason or write; it quotes the
+/// sentences of the retrieved knowledge passages that answer the question (chosen by <see cref="SentenceRanker"/>),
+/// in document order, each with its citation number, streamed like a model would. The passages come in
 /// <see cref="ChatOptions.AdditionalProperties"/> under <see cref="PassagesKey"/>, already ranked by retrieval.
 /// </summary>
-public sealed partial class OfflineAssistant : IChatClient
+public sealed partial class OfflineAssistant(IEmbeddingGenerator<string, Embedding<float>>? embedder = null) : IChatClient
 {
     public const string ModelId = "offline-retrieval";
     public const string PassagesKey = "platform.passages";
 
+    public const string NothingFound =
+        "I found nothing in this workspace's knowledge base that answers your question, so I can't answer it from there. " +
+        "Try other words, or add a document that covers it.";
+
+    private const string Footer = "*Offline assistant — retrieval only: these are quotes from your documents, not a generated answer.*";
+
     /// <summary>Pause between streamed pieces, so the answer reads as a stream (0 in tests and benchmarks).</summary>
     public TimeSpan ChunkDelay { get; set; } = TimeSpan.FromMilliseconds(15);
+
+    private readonly SentenceRanker _ranker = new(embedder);
 
     private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
     {
         "the", "and", "for", "are", "what", "how", "who", "when", "where", "which", "does", "did", "can", "you",
         "your", "our", "about", "with", "this", "that", "there", "have", "has", "many", "much", "tell", "say", "says",
         "from", "into", "please", "should", "would", "could", "will", "any", "all", "get", "its", "why",
+        "was", "were", "been", "being", "is", "not", "but", "they", "them", "their", "then", "than", "also", "may",
+        "must", "shall", "such", "these", "those", "some", "other", "each", "only", "more", "most", "very", "just",
     };
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken ct = default)
@@ -39,7 +50,7 @@ public sealed partial class OfflineAssistant : IChatClient
         var question = list.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
         var passages = options?.AdditionalProperties?.TryGetValue(PassagesKey, out var p) == true
             ? p as IReadOnlyList<KnowledgePassage> ?? [] : [];
-        var answer = Compose(question, passages);
+        var answer = await AnswerAsync(question, passages, ct);
 
         foreach (var piece in Pieces(answer))
         {
@@ -55,41 +66,29 @@ public sealed partial class OfflineAssistant : IChatClient
         };
     }
 
-    /// <summary>The answer: up to three passages, each reduced to the sentences that match the question.</summary>
-    public static string Compose(string question, IReadOnlyList<KnowledgePassage> passages)
+    /// <summary>The answer in Markdown: the chosen sentences as quotes, each cited with its passage's number.</summary>
+    public async Task<string> AnswerAsync(string question, IReadOnlyList<KnowledgePassage> passages, CancellationToken ct = default)
     {
-        if (passages.Count == 0)
-            return "I found nothing in this workspace's knowledge base that matches your question, so I can't answer it " +
-                   "from there. Try other words, or add a document that covers it.\n\n*Offline assistant — retrieval only.*";
+        var quotes = passages.Count == 0 ? [] : await _ranker.PickAsync(question, passages, ct);
+        return Compose(quotes);
+    }
 
-        var terms = Terms(question);
+    public static string Compose(IReadOnlyList<QuotedSentence> quotes)
+    {
+        if (quotes.Count == 0) return NothingFound + "\n\n" + Footer;
         var sb = new StringBuilder("Here is what the knowledge base says:\n\n");
-        var top = passages[0].Score;
-        for (var i = 0; i < Math.Min(3, passages.Count); i++)
+        // Consecutive sentences of one passage read as one quote; each sentence still carries its number.
+        foreach (var group in quotes.GroupAdjacent())
         {
-            // Weak runners-up add noise, not answers.
-            if (i > 0 && passages[i].Score < top * 0.5) break;
-            var quote = BestSentences(passages[i].Content, terms);
-            sb.Append("> ").Append(quote.Replace("\n", " ")).Append(" [").Append(i + 1).Append("]\n\n");
+            sb.Append("> ").AppendJoin(" ", group.Select(q => $"{EscapeMarkdown(q.Text)} [{q.Passage + 1}]")).Append("\n\n");
         }
-        sb.Append("*Offline assistant — retrieval only: these are quotes from your documents, not a generated answer.*");
+        sb.Append(Footer);
         return sb.ToString();
     }
 
-    private static string BestSentences(string content, HashSet<string> terms)
-    {
-        // Headings are labels, not quotes; single line breaks are soft wraps inside a sentence.
-        var body = string.Join("\n", content.Split('\n').Where(l => !HeadingMarks().IsMatch(l)));
-        var sentences = SentenceSplit().Split(body)
-            .Select(s => s.ReplaceLineEndings(" ").Trim())
-            .Where(s => s.Length > 0).ToList();
-        if (sentences.Count == 0) return content.Trim();
-        var ranked = sentences.Select((s, i) => (s, i, score: Terms(s).Count(terms.Contains)))
-            .Where(x => x.score > 0).OrderByDescending(x => x.score).ThenBy(x => x.i).Take(2).OrderBy(x => x.i).ToList();
-        var chosen = ranked.Count > 0 ? ranked.Select(x => x.s) : sentences.Take(2);
-        var text = string.Join(" ", chosen);
-        return text.Length > 600 ? text[..600] + "…" : text;
-    }
+    /// <summary>Document text is quoted literally: characters Markdown would turn into emphasis, links or code are
+    /// escaped (the renderer sanitizes anyway; this keeps "*.ext" from becoming italics).</summary>
+    private static string EscapeMarkdown(string text) => MarkdownSpecials().Replace(text, @"\$0");
 
     public static HashSet<string> Terms(string text) =>
         Words().Matches(text.ToLowerInvariant()).Select(m => m.Value)
@@ -118,12 +117,28 @@ public sealed partial class OfflineAssistant : IChatClient
 
     public void Dispose() { }
 
-    [GeneratedRegex(@"(?<=[.!?])\s+|\n\s*\n")]
-    private static partial Regex SentenceSplit();
-
-    [GeneratedRegex(@"^\s*#{1,6}\s")]
-    private static partial Regex HeadingMarks();
+    [GeneratedRegex(@"[\\`*_\[\]<>#|~]")]
+    private static partial Regex MarkdownSpecials();
 
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
     private static partial Regex Words();
+}
+
+internal static class QuoteGrouping
+{
+    /// <summary>Runs of sentences from the same passage, in order.</summary>
+    public static IEnumerable<List<QuotedSentence>> GroupAdjacent(this IReadOnlyList<QuotedSentence> quotes)
+    {
+        var run = new List<QuotedSentence>();
+        foreach (var q in quotes)
+        {
+            if (run.Count > 0 && run[^1].Passage != q.Passage)
+            {
+                yield return run;
+                run = [];
+            }
+            run.Add(q);
+        }
+        if (run.Count > 0) yield return run;
+    }
 }

@@ -2,7 +2,9 @@ using Platform.Web.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Web.Ai;
+using Microsoft.Extensions.AI;
 using Platform.Web.Ai.Chat;
+using Platform.Web.Ai.Embeddings;
 using Platform.Web.Features.Chat.Engine;
 using Platform.Web.Features.Chat.Retrieval;
 using Platform.Web.Features.Chat.Settings;
@@ -17,8 +19,12 @@ public static class ChatFeature
     public static IServiceCollection AddChatFeature(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ChatEngineOptions>().Bind(configuration.GetSection(ChatEngineOptions.Section));
+        // The offline assistant scores sentences with the app's local embedder (the built-in one when none is registered).
         services.AddSingleton(sp =>
-            new OfflineAssistant { ChunkDelay = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.OfflineChunkDelay });
+            new OfflineAssistant(sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>() ?? new HashingEmbeddingGenerator())
+            {
+                ChunkDelay = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.OfflineChunkDelay,
+            });
         services.AddSingleton(sp => new ChatProviderFactory(sp.GetRequiredService<OfflineAssistant>())
             {
                 Timeout = sp.GetRequiredService<IOptions<ChatEngineOptions>>().Value.ProviderTimeout,

@@ -27,7 +27,7 @@ public sealed partial class KeywordKnowledgeSearch(TenantDbFactory tenants) : IK
         await using var db = await tenants.OpenAsync(workspaceId, userId, ct);
         var chunks = await db.Database.SqlQuery<Row>($"""
             SELECT c.document_id AS document_id, d.title AS title, c.id AS chunk_id, c.position AS position,
-                   c.content AS content, ts_rank(to_tsvector('english', c.content), q)::float8 AS score
+                   c.content AS content, ts_rank(to_tsvector('english', c.content), q)::float8 AS score, c.section AS section
             FROM tenant.document_chunks c
             JOIN tenant.documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id,
                  to_tsquery('english', {tsquery}) q
@@ -38,12 +38,12 @@ public sealed partial class KeywordKnowledgeSearch(TenantDbFactory tenants) : IK
             LIMIT {k}
             """).ToListAsync(ct);
         var passages = chunks.Select(r => new KnowledgePassage(r.DocumentId, r.Title, r.ChunkId, r.Position, r.Content,
-            r.Score, KeywordScore: r.Score)).ToList();
+            r.Score, KeywordScore: r.Score, Section: r.Section)).ToList();
         if (passages.Count >= k) return passages;
 
         var unchunked = await db.Database.SqlQuery<Row>($"""
             SELECT d.id AS document_id, d.title AS title, d.id AS chunk_id, 0 AS position, d.content AS content,
-                   ts_rank(to_tsvector('english', d.content), q)::float8 AS score
+                   ts_rank(to_tsvector('english', d.content), q)::float8 AS score, NULL::text AS section
             FROM tenant.documents d, to_tsquery('english', {tsquery}) q
             WHERE d.workspace_id = {workspaceId} AND d.content IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM tenant.document_chunks c WHERE c.workspace_id = d.workspace_id AND c.document_id = d.id)
@@ -72,5 +72,5 @@ public sealed partial class KeywordKnowledgeSearch(TenantDbFactory tenants) : IK
     private static partial Regex HeadingStart();
 
     // Columns come back snake_case (the context's naming convention maps them to these properties).
-    private sealed record Row(Guid DocumentId, string Title, Guid ChunkId, int Position, string Content, double Score);
+    private sealed record Row(Guid DocumentId, string Title, Guid ChunkId, int Position, string Content, double Score, string? Section);
 }

@@ -1,10 +1,18 @@
 namespace Platform.Web.Features.Documents.Git;
 
-/// <summary>The title of an imported Markdown file: front matter "title:", else the first heading outside code
-/// fences, else the file name.</summary>
+/// <summary>The title of a Markdown file (imported or uploaded): front matter "title:", else the first heading
+/// outside code fences, else the file name.</summary>
 public static class MarkdownTitle
 {
     public static string Of(string text, string path)
+    {
+        if (FromContent(text) is { } title) return title;
+        var name = Path.GetFileNameWithoutExtension(path);
+        return Cap(name.Length > 0 ? name : path);
+    }
+
+    /// <summary>The title the text gives itself, or null.</summary>
+    public static string? FromContent(string text)
     {
         var lines = text.Replace("\r\n", "\n").Split('\n');
         var i = 0;
@@ -25,8 +33,7 @@ public static class MarkdownTitle
             if (hashes > 6 || (line.Length > hashes && line[hashes] != ' ')) continue;
             if (Clean(line[hashes..].TrimEnd('#')) is { Length: > 0 } heading) return Cap(heading);
         }
-        var name = Path.GetFileNameWithoutExtension(path);
-        return Cap(name.Length > 0 ? name : path);
+        return null;
     }
 
     private static string Clean(string s) => s.Trim().Trim('"', '\'').Trim();

@@ -105,10 +105,12 @@ public sealed class DocumentProcessor(
                     return;
                 }
                 text = extracted.Text!;
+                var title = TitleFromContent(document, extracted.Title);
                 await using var db = await tenants.OpenAsync(workspaceId, null, ct);
                 await db.Documents.Where(d => d.Id == documentId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.Content, text), ct);
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.Content, text).SetProperty(d => d.Title, title), ct);
                 await db.CommitAsync(ct);
+                document.Title = title;
             }
             if (string.IsNullOrWhiteSpace(text))
             {
@@ -131,7 +133,9 @@ public sealed class DocumentProcessor(
                 for (var j = 0; j < batch.Count; j++)
                 {
                     var s = batch[j];
-                    chunks.Add(new NewChunk(Guid.CreateVersion7(), i + j, text[s.Start..s.End], s.Tokens, s.Section, s.Start, s.End, embedded.Vectors[j]));
+                    // A PDF has pages, not headings: its passages are labelled by the page they start on.
+                    var section = s.Section ?? (TextExtraction.PageAt(text, s.Start) is { } page ? $"Page {page}" : null);
+                    chunks.Add(new NewChunk(Guid.CreateVersion7(), i + j, text[s.Start..s.End], s.Tokens, section, s.Start, s.End, embedded.Vectors[j]));
                 }
                 var progress = 10 + (int)(80.0 * chunks.Count / spans.Count);
                 if (!await ReportAsync(workspaceId, documentId, DocumentStatus.Processing, progress, null, ct)) return; // deleted meanwhile
@@ -161,6 +165,17 @@ public sealed class DocumentProcessor(
             logger.LogError(e, "Processing document {DocumentId} of workspace {WorkspaceId} failed", documentId, workspaceId);
             await RetryOrFailAsync(workspaceId, documentId, "An internal error interrupted processing.", ct);
         }
+    }
+
+    /// <summary>An uploaded file is first titled by its file name; once read, the title its content gives itself
+    /// (PDF metadata, HTML title, first heading, Word properties) replaces that. A title someone typed (pasted text)
+    /// or a Git import's own title stays.</summary>
+    internal static string TitleFromContent(Document document, string? extracted)
+    {
+        if (extracted is null || document.FileName is null || document.GitSourceId is not null) return document.Title;
+        var fromName = Path.GetFileNameWithoutExtension(document.FileName);
+        var isFileName = document.Title == fromName || document.Title == document.FileName;
+        return isFileName ? Platform.Data.Text.PostgresText.Clean(extracted) : document.Title;
     }
 
     /// <summary>Title and section travel with the chunk text into the embedding: a passage about "Time off" under

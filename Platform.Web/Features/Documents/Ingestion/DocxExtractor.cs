@@ -22,6 +22,7 @@ internal static class DocxExtractor
         if (body is null) return ExtractionResult.Fail("The Word document has no body.");
 
         var sb = new StringBuilder();
+        string? firstHeading = null;
         foreach (var element in body.ChildElements)
         {
             ct.ThrowIfCancellationRequested();
@@ -34,6 +35,7 @@ internal static class DocxExtractor
                     if (string.IsNullOrWhiteSpace(text)) continue;
                     var level = HeadingLevel(p);
                     if (level > 0) sb.Append('\n').Append(new string('#', level)).Append(' ');
+                    if (level == 1) firstHeading ??= text;
                     sb.Append(text).Append("\n\n");
                     break;
                 case Table t:
@@ -43,7 +45,9 @@ internal static class DocxExtractor
                     break;
             }
         }
-        return ExtractionResult.Ok(sb.ToString());
+        // The core properties' title (File › Info in Word), else the first Title/Heading 1 paragraph.
+        var title = doc.PackageProperties.Title;
+        return ExtractionResult.Ok(sb.ToString(), string.IsNullOrWhiteSpace(title) ? firstHeading : title);
     }
 
     /// <summary>Heading 1–6 from the paragraph style ("Heading1", "heading 2", "Title").</summary>

@@ -3,10 +3,23 @@ using Platform.Data.Text;
 
 namespace Platform.Web.Features.Documents.Ingestion;
 
-/// <summary>Text of a document, or why it could not be read (shown to the user as the failure reason).</summary>
-public sealed record ExtractionResult(string? Text, string? Error)
+/// <summary>Text of a document, or why it could not be read (shown to the user as the failure reason), and the
+/// title the content gives itself (PDF metadata, HTML &lt;title&gt;, first Markdown heading, Word properties), if any.</summary>
+public sealed record ExtractionResult(string? Text, string? Error, string? Title = null)
 {
-    public static ExtractionResult Ok(string text) => new(text, null);
+    /// <summary>Separates the pages of a PDF's text (form feed): the viewer shows pages, citations name them.</summary>
+    public const char PageBreak = '\f';
+
+    public static ExtractionResult Ok(string text, string? title = null) => new(text, null, CleanTitle(title));
+
+    /// <summary>A title worth showing: one line, trimmed, at most 300 characters; null when empty.</summary>
+    public static string? CleanTitle(string? title)
+    {
+        if (string.IsNullOrWhiteSpace(title)) return null;
+        var line = string.Join(' ', title.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim('#', ' ');
+        if (line.Length == 0 || !line.Any(char.IsLetterOrDigit)) return null;
+        return line.Length > 300 ? line[..300] : line;
+    }
     public static ExtractionResult Fail(string error) => new(null, error);
 }
 
@@ -54,6 +67,7 @@ public sealed class TextExtraction(DocumentsOptions options, ILogger? logger = n
                 DocumentKind.Docx => DocxExtractor.Extract(data, options, ct),
                 DocumentKind.Html => HtmlExtractor.Extract(Decode(data), options, ct),
                 DocumentKind.Csv => CsvExtractor.Extract(Decode(data), options, ct),
+                DocumentKind.Markdown => Markdown(Decode(data)),
                 _ => ExtractionResult.Ok(Decode(data)),
             };
         }
@@ -68,13 +82,24 @@ public sealed class TextExtraction(DocumentsOptions options, ILogger? logger = n
         ct.ThrowIfCancellationRequested();
 
         if (result.Text.Length > options.MaxTextChars * 2L) return TooMuchText();
-        var text = Normalize(result.Text);
+        var text = Normalize(result.Text, keepPageBreaks: kind == DocumentKind.Pdf);
         if (text.Length > options.MaxTextChars) return TooMuchText();
         if (string.IsNullOrWhiteSpace(text))
             return ExtractionResult.Fail(kind == DocumentKind.Pdf
                 ? "No text found in the PDF (it may be scanned images; OCR is not supported)."
                 : "The document contains no text.");
-        return ExtractionResult.Ok(text);
+        return ExtractionResult.Ok(text, result.Title);
+    }
+
+    private static ExtractionResult Markdown(string text) => ExtractionResult.Ok(text, Git.MarkdownTitle.FromContent(text));
+
+    /// <summary>The page a character offset of a PDF's text falls on (1-based), or null for text without pages.</summary>
+    public static int? PageAt(string text, int offset)
+    {
+        if (text.IndexOf(ExtractionResult.PageBreak) < 0) return null;
+        var page = 1;
+        for (var i = 0; i < Math.Min(offset, text.Length); i++) if (text[i] == ExtractionResult.PageBreak) page++;
+        return page;
     }
 
     internal ExtractionResult TooMuchText() =>
@@ -98,7 +123,7 @@ public sealed class TextExtraction(DocumentsOptions options, ILogger? logger = n
 
     /// <summary>Line endings to \n, NULs and other control characters out, lone surrogates replaced (PostgreSQL
     /// text cannot hold them), no runs of blank lines.</summary>
-    internal static string Normalize(string text)
+    internal static string Normalize(string text, bool keepPageBreaks = false)
     {
         var sb = new StringBuilder(text.Length);
         var newlines = 0;
@@ -109,10 +134,17 @@ public sealed class TextExtraction(DocumentsOptions options, ILogger? logger = n
                 if (++newlines <= 2) sb.Append('\n');
                 continue;
             }
+            if (c == ExtractionResult.PageBreak && keepPageBreaks)
+            {
+                sb.Append(c);
+                continue;
+            }
             if (char.IsControl(c) && c != '\t') continue;
             newlines = 0;
             sb.Append(c);
         }
-        return PostgresText.Clean(sb.ToString().Trim());
+        // Page breaks are whitespace to Trim; a PDF whose first page is empty must keep its leading one.
+        var result = keepPageBreaks ? sb.ToString().Trim(' ', '\n', '\t') : sb.ToString().Trim();
+        return PostgresText.Clean(result);
     }
 }

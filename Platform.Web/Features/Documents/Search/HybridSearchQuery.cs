@@ -56,7 +56,8 @@ public sealed record HybridSearchQuery(Guid WorkspaceId, string Text, float[] Ve
                 reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2), reader.GetInt32(3), reader.GetString(4),
                 Score: (double)reader.GetDecimal(5),
                 VectorScore: reader.IsDBNull(6) ? null : 1 - reader.GetDouble(6),
-                KeywordScore: reader.IsDBNull(7) ? null : reader.GetFloat(7)));
+                KeywordScore: reader.IsDBNull(7) ? null : reader.GetFloat(7),
+                Section: reader.IsDBNull(9) ? null : reader.GetString(9)));
             keywordHits = (int)reader.GetInt64(8);
         }
         return new Result(passages, keywordHits);
@@ -92,7 +93,7 @@ public sealed record HybridSearchQuery(Guid WorkspaceId, string Text, float[] Ve
                  ORDER BY rrf DESC
                  LIMIT @k)
             SELECT c.document_id, d.title, c.id, c.position, c.content, f.rrf, f.distance, f.score,
-                   (SELECT count(*) FROM kw) AS keyword_hits
+                   (SELECT count(*) FROM kw) AS keyword_hits, c.section
               FROM fused f
               JOIN tenant.document_chunks c ON c.workspace_id = @ws AND c.id = f.id
               JOIN tenant.documents d ON d.workspace_id = @ws AND d.id = c.document_id
