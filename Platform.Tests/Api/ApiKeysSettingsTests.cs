@@ -1,9 +1,9 @@
 using Bunit;
+using Platform.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 using Platform.Data.Tenancy;
 using Platform.Tests.Workspaces;
 using Platform.Web.Features.Api.Keys;
@@ -14,15 +14,13 @@ namespace Platform.Tests.Api;
 
 /// <summary>bUnit: the "API keys" settings tab with the real services on real PostgreSQL: the key is shown once,
 /// listed by its prefix only, and revoked from the table.</summary>
-public class ApiKeysSettingsTests : BunitContext, IClassFixture<LocalApiPlatform>, IAsyncLifetime
+public class ApiKeysSettingsTests : MudTestContext, IClassFixture<LocalApiPlatform>
 {
     private readonly LocalApiPlatform _platform;
 
     public ApiKeysSettingsTests(LocalApiPlatform platform)
     {
         _platform = platform;
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         Services.AddSingleton(platform.Keys);
         Services.AddSingleton(platform.Services.GetRequiredService<WorkspaceDirectory>());
         Services.AddSingleton(TimeProvider.System);
@@ -58,7 +56,4 @@ public class ApiKeysSettingsTests : BunitContext, IClassFixture<LocalApiPlatform
         Assert.NotNull((await _platform.Keys.ListAsync(_platform.MemberScope(ws, owner))).Single().RevokedAt);
     }
 
-    // MudBlazor's services are async-disposable only.
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 }

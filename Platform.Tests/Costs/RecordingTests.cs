@@ -85,7 +85,7 @@ public class RecordingTests(CostsPlatform platform) : IClassFixture<CostsPlatfor
     {
         var (ws, owner) = await platform.CreateWorkspaceAsync();
         var recorder = new CostRecorder();
-        var writer = new CostEventWriter(recorder, platform.Store, platform.Get<PriceTable>(), new CostNotifications(),
+        var writer = new CostEventWriter(recorder, platform.Store, platform.Get<PriceTable>(), new CostNotifications(Microsoft.Extensions.Logging.Abstractions.NullLogger<CostNotifications>.Instance),
             Options.Create(new CostsOptions { FlushInterval = TimeSpan.FromHours(1) }), new WorkerHeartbeats(TimeProvider.System),
             NullLogger<CostEventWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);

@@ -1,6 +1,6 @@
 using Bunit;
+using Platform.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 using Platform.Data.Tenant.Entities;
 using Platform.Web.Features.Chat;
 using Platform.Web.Features.Chat.Components;
@@ -24,10 +24,8 @@ public class AnswerSurfaceTests
     [Fact]
     public async Task Inline_markers_link_to_the_passage_and_chips_name_title_and_section_distinctly()
     {
-        await using var ctx = new BunitContext();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        ctx.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
-        ctx.Services.AddSingleton(new GenerationRegistry());
+        await using var ctx = new MudTestContext();
+        ctx.Services.AddSingleton(new GenerationRegistry(Microsoft.Extensions.Logging.Abstractions.NullLogger<GenerationRegistry>.Instance));
         var chunk1 = Guid.NewGuid();
         var chunk2 = Guid.NewGuid();
         var chunk3 = Guid.NewGuid();

@@ -69,7 +69,7 @@ public sealed class AdminSetup(MainDbFactory main, IOptions<PlatformOptions> opt
             return Result.Fail(InvalidLink);
         await AuditTrail.AddPlatformEventAsync(db, userId, "admin.first_admin_claimed", "user", userId.ToString(),
             new { via = "setup link" }, ipAddress, ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(ct);
         return Result.Success;
     }
 

@@ -86,14 +86,8 @@ public sealed class BudgetService(MainDbFactory main, CostEventStore store, Cost
         budget.WarnOnly = input.WarnOnly;
         budget.UpdatedByUserId = userId;
         budget.UpdatedAt = DateTimeOffset.UtcNow;
-        db.AuditLog.Add(new AuditLogEntry
-        {
-            WorkspaceId = access.WorkspaceId, UserId = userId, Action = "costs.budget_changed", TargetType = "budget",
-            TargetId = budget.Id.ToString(),
-            Details = System.Text.Json.JsonSerializer.Serialize(new { from = before, to = AuditView(budget) }),
-        });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(access.WorkspaceId, userId, "costs.budget_changed", "budget", budget.Id,
+            new { from = before, to = AuditView(budget) }), ct);
         if ((await store.EvaluateAlertsAsync(access.WorkspaceId, ct)).Count > 0) notifications.RaiseAlerts(access.WorkspaceId);
         return CostsResult.Success;
     }
@@ -107,8 +101,7 @@ public sealed class BudgetService(MainDbFactory main, CostEventStore store, Cost
         alert.Resolved = true;
         alert.ResolvedAt = DateTimeOffset.UtcNow;
         alert.ResolvedByUserId = userId;
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(ct);
         return CostsResult.Success;
     }
 

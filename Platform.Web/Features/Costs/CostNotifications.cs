@@ -1,12 +1,13 @@
 namespace Platform.Web.Features.Costs;
 
 /// <summary>
-/// In-process signal "this workspace has new budget alerts" for open circuits (the app-bar badge). Within one
-/// instance it is immediate; other instances' circuits catch up through the badge's periodic refresh.
+/// In-process signal "this workspace has new budget alerts" for open circuits (the app-bar badge, the costs page).
+/// Within one instance it is immediate; other instances' circuits catch up through the badge's periodic refresh.
 /// </summary>
-public sealed class CostNotifications
+public sealed class CostNotifications(ILogger<CostNotifications> logger)
 {
-    public event Action<Guid>? AlertsChanged;
+    /// <summary>Carries the workspace id whose alerts changed.</summary>
+    public Signal<Guid> AlertsChanged { get; } = new(logger, "BudgetAlertsChanged");
 
-    public void RaiseAlerts(Guid workspaceId) => AlertsChanged?.Invoke(workspaceId);
+    public void RaiseAlerts(Guid workspaceId) => AlertsChanged.Publish(workspaceId);
 }

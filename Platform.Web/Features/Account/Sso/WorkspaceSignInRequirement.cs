@@ -35,9 +35,7 @@ public sealed class WorkspaceSignInRequirement(MainDbFactory main, WorkspacePerm
         if (workspace.RequiredSignInProvider == provider) return Result.Success;
         var before = workspace.RequiredSignInProvider;
         workspace.RequiredSignInProvider = provider;
-        AuditTrail.Add(db, workspaceId, actorId, "workspace.sign_in_requirement", "workspace", workspaceId, new { from = before, to = provider });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "workspace.sign_in_requirement", "workspace", workspaceId, new { from = before, to = provider }), ct);
         return Result.Success;
     }
 }

@@ -72,8 +72,7 @@ public sealed class WorkspaceInvitesService(
                            $"<a href='{HtmlEncoder.Default.Encode(link)}'>Accept the invitation</a> " +
                            $"(valid until {invite.ExpiresAt:yyyy-MM-dd HH:mm} UTC).",
             });
-            await db.SaveChangesAsync(ct);
-            await db.Database.CommitTransactionAsync(ct);
+            await db.CommitAsync(ct);
         }
         return new CreatedInvite(invite.Id, email, link);
     }
@@ -97,9 +96,7 @@ public sealed class WorkspaceInvitesService(
         if (invite.AcceptedAt is not null) return Result.Fail("That invite was already accepted; remove the member instead.");
         if (invite.RevokedAt is not null) return Result.Success;
         invite.RevokedAt = clock.GetUtcNow();
-        AuditTrail.Add(db, workspaceId, actorId, "invite.revoked", "invite", invite.Id, new { invite.Email });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, actorId, "invite.revoked", "invite", invite.Id, new { invite.Email }), ct);
         return Result.Success;
     }
 
@@ -161,9 +158,7 @@ public sealed class WorkspaceInvitesService(
         var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(ct);
         if (!string.Equals(email, invite.Email, StringComparison.OrdinalIgnoreCase))
         {
-            AuditTrail.Add(db, workspaceId, userId, "invite.wrong_account", "invite", invite.Id, new { invitedEmail = invite.Email });
-            await db.SaveChangesAsync(ct);
-            await db.Database.CommitTransactionAsync(ct);
+            await db.CommitAsync(AuditTrail.Entry(workspaceId, userId, "invite.wrong_account", "invite", invite.Id, new { invitedEmail = invite.Email }), ct);
             return Result<string>.Fail($"This invite is for {invite.Email}, but you are signed in as {email}. Sign in with the invited address.");
         }
         if (await db.WorkspaceMembers.AnyAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId, ct))
@@ -176,9 +171,7 @@ public sealed class WorkspaceInvitesService(
         if (claimed != 1) return Result<string>.Fail("This invite has already been used.");
 
         db.WorkspaceMembers.Add(new WorkspaceMember { WorkspaceId = workspaceId, UserId = userId, Role = invite.Role, JoinedAt = now });
-        AuditTrail.Add(db, workspaceId, userId, "invite.accepted", "invite", invite.Id, new { invite.Email, invite.Role });
-        await db.SaveChangesAsync(ct);
-        await db.Database.CommitTransactionAsync(ct);
+        await db.CommitAsync(AuditTrail.Entry(workspaceId, userId, "invite.accepted", "invite", invite.Id, new { invite.Email, invite.Role }), ct);
         return workspace.Slug;
     }
 
