@@ -81,7 +81,7 @@ public class ApiDocumentsTests(LocalApiPlatform platform) : IClassFixture<LocalA
         Assert.Equal(HttpStatusCode.OK, search.StatusCode);
         var passage = (await JsonOf(search)).GetProperty("passages").EnumerateArray().First();
         Assert.Equal(id, passage.GetProperty("documentId").GetGuid());
-        Assert.Equal("handbook", passage.GetProperty("documentTitle").GetString());
+        Assert.Equal("Handbook", passage.GetProperty("documentTitle").GetString()); // the title comes from the first heading
         Assert.Equal(0, passage.GetProperty("position").GetInt32());
         Assert.True(passage.GetProperty("score").GetDouble() > 0);
         Assert.Contains("espresso", passage.GetProperty("content").GetString());
