@@ -54,6 +54,17 @@ public class SsoJourneys(SsoApp sso, Browser browser)
         await consent.ClickAsync();
     }
 
+    /// <summary>Waits for the app's output to show <paramref name="text"/> (the output is read asynchronously).</summary>
+    private async Task LoggedEventuallyAsync(string text)
+    {
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (!app.OutputSoFar.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"The app's output never showed {text}.");
+            await Task.Delay(50);
+        }
+    }
+
     private async Task<long> LoginsOfAsync(string email) => (long)(await app.ScalarAsync(
         "SELECT count(*) FROM main.user_logins l JOIN main.users u ON u.id = l.user_id WHERE u.normalized_email = upper(@e)", ("e", email)))!;
 
@@ -174,6 +185,8 @@ public class SsoJourneys(SsoApp sso, Browser browser)
         await page.WaitForURLAsync(url => url.Contains("/Account/Login"));
         await Assertions.Expect(page.GetByText($"signing in with {SsoApp.ProviderName} did not work")).ToBeVisibleAsync();
         Assert.DoesNotContain("Exception", await page.ContentAsync());
+        // Refused for the nonce (not for the state or anything else): the reason is in the app's log.
+        await LoggedEventuallyAsync("OpenIdConnectProtocolInvalidNonceException");
         Assert.Equal(0L, (long)(await app.ScalarAsync("SELECT count(*) FROM main.users WHERE normalized_email = upper(@e)", ("e", email)))!);
         Assert.Equal(0L, await LoginsOfAsync(email));
         await page.GotoAsync("/Account/Manage");
