@@ -54,6 +54,17 @@ public class SsoJourneys(SsoApp sso, Browser browser)
         await consent.ClickAsync();
     }
 
+    /// <summary>Waits for the app's output to show <paramref name="text"/> (the output is read asynchronously).</summary>
+    private async Task LoggedEventuallyAsync(string text)
+    {
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (!app.OutputSoFar.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"The app's output never showed {text}.");
+            await Task.Delay(50);
+        }
+    }
+
     private async Task<long> LoginsOfAsync(string email) => (long)(await app.ScalarAsync(
         "SELECT count(*) FROM main.user_logins l JOIN main.users u ON u.id = l.user_id WHERE u.normalized_email = upper(@e)", ("e", email)))!;
 
@@ -142,6 +153,42 @@ public class SsoJourneys(SsoApp sso, Browser browser)
         await page.WaitForURLAsync(url => url.Contains("/Account/Login"));
         await Assertions.Expect(page.GetByText($"signing in with {SsoApp.ProviderName} did not work")).ToBeVisibleAsync();
         Assert.DoesNotContain("Exception", await page.ContentAsync());
+        await page.GotoAsync("/Account/Manage");
+        await page.WaitForURLAsync(url => url.Contains("/Account/Login")); // not signed in
+    }
+
+    [Fact]
+    public async Task A_callback_whose_id_token_carries_a_nonce_of_another_sign_in_is_refused_with_a_message()
+    {
+        // The handler keeps the nonce it sent in a cookie named after it; the ID token must carry the same nonce.
+        // Two sign-ins started in one browser: the second goes through the provider with a valid state and
+        // correlation, but only the first sign-in's nonce cookie is left, so the ID token's nonce matches nothing.
+        const string noncePrefix = ".AspNetCore.OpenIdConnect.Nonce.";
+        var email = NewEmail("sso-nonce");
+        var page = await browser.NewPageAsync(app);
+        await page.GotoAsync("/Account/Login");
+        await page.Locator($"[data-testid=sso-{SsoApp.Provider}]").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/interaction/"), new() { WaitUntil = WaitUntilState.Commit });
+        var firstNonces = (await page.Context.CookiesAsync()).Where(c => c.Name.StartsWith(noncePrefix, StringComparison.Ordinal))
+            .Select(c => c.Name).ToHashSet();
+        Assert.Single(firstNonces);
+
+        await page.GotoAsync("/Account/Login");
+        await page.Locator($"[data-testid=sso-{SsoApp.Provider}]").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/interaction/"), new() { WaitUntil = WaitUntilState.Commit });
+        var secondNonces = (await page.Context.CookiesAsync())
+            .Where(c => c.Name.StartsWith(noncePrefix, StringComparison.Ordinal) && !firstNonces.Contains(c.Name)).ToList();
+        Assert.Single(secondNonces);
+        await page.Context.ClearCookiesAsync(new() { Name = secondNonces[0].Name });
+
+        await SignInAtProviderAsync(page, email);
+        await page.WaitForURLAsync(url => url.Contains("/Account/Login"));
+        await Assertions.Expect(page.GetByText($"signing in with {SsoApp.ProviderName} did not work")).ToBeVisibleAsync();
+        Assert.DoesNotContain("Exception", await page.ContentAsync());
+        // Refused for the nonce (not for the state or anything else): the reason is in the app's log.
+        await LoggedEventuallyAsync("OpenIdConnectProtocolInvalidNonceException");
+        Assert.Equal(0L, (long)(await app.ScalarAsync("SELECT count(*) FROM main.users WHERE normalized_email = upper(@e)", ("e", email)))!);
+        Assert.Equal(0L, await LoginsOfAsync(email));
         await page.GotoAsync("/Account/Manage");
         await page.WaitForURLAsync(url => url.Contains("/Account/Login")); // not signed in
     }
