@@ -188,7 +188,7 @@ public sealed class QualityBench : IBenchmark
     {
         string[] legs = ["keyword", "vector-hashing", "vector-model", "hybrid-hashing", "hybrid-model"];
         var metrics = legs.ToDictionary(l => l, _ => new Dictionary<string, RankingMetrics> { ["all"] = new(K), ["lexical"] = new(K), ["meaning"] = new(K) });
-        var assistant = new OfflineAssistant { ChunkDelay = TimeSpan.Zero };
+        var assistant = new OfflineAssistant(model) { ChunkDelay = TimeSpan.Zero }; // scores sentences with the model, as the app does
         int answered = 0, unlabelable = 0;
         var queryOptions = new EmbeddingGenerationOptions { AdditionalProperties = new() { [LocalModelEmbeddingGenerator.InputTypeKey] = LocalModelEmbeddingGenerator.QueryInput } };
 
