@@ -133,6 +133,7 @@ public class SsoJourneys(SsoApp sso, Browser browser)
             await Browser.ScreenshotAsync(withPassword, "sso-workspace-requires-provider");
 
             // …one click through the provider brings them back into it.
+            await Browser.InteractiveAsync(withPassword);
             await withPassword.Locator("[data-testid=workspace-sso-sign-in]").ClickAsync();
             await SignInAtProviderAsync(withPassword, AccountSteps.DemoOwnerEmail);
             await withPassword.WaitForURLAsync(url => url.Contains("/w/acme") && !url.Contains("/Account/") && !url.Contains("/interaction/"));

@@ -24,8 +24,8 @@ public sealed class Browser : IAsyncLifetime
             ],
         });
         Directory.CreateDirectory(ScreenshotFolder);
-        // The machine is small and shared: give assertions the same patience as actions.
-        Assertions.SetDefaultExpectTimeout(20_000);
+        // The machine is small and shared: give assertions the same patience as actions (see NewPageAsync).
+        Assertions.SetDefaultExpectTimeout(45_000);
     }
 
     /// <summary>A fresh browser context (own cookies) and page.</summary>
@@ -40,6 +40,12 @@ public sealed class Browser : IAsyncLifetime
         context.SetDefaultTimeout(45_000);
         return await context.NewPageAsync();
     }
+
+    /// <summary>Waits until the page's circuit is live (the layout marks <c>&lt;html data-interactive&gt;</c>). A page
+    /// re-renders when its circuit starts after prerendering; a click on prerendered markup in that moment can land on
+    /// an element that is being replaced and be lost.</summary>
+    public static Task InteractiveAsync(IPage page) =>
+        page.Locator("html[data-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
