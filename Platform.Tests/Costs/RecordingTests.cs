@@ -10,6 +10,8 @@ using Platform.Tests.Infrastructure;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Pricing;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Features.Costs.Recording;
 
 namespace Platform.Tests.Costs;
 

@@ -7,6 +7,7 @@ using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Workspaces;
 using Platform.Web.Hosting;
+using Platform.Web.Features.Costs.Budgets;
 
 namespace Platform.Web.Features.Admin;
 

@@ -2,6 +2,9 @@ using Platform.Web.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Pricing;
+using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Features.Costs.Dashboard;
+using Platform.Web.Features.Costs.Recording;
 
 namespace Platform.Web.Features.Costs;
 

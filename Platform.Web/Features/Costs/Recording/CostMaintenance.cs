@@ -3,8 +3,9 @@ using Npgsql;
 using Platform.Data.Main;
 using Platform.Data.Tenancy;
 using Platform.Web.Hosting;
+using Platform.Web.Features.Costs.Dashboard;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Recording;
 
 /// <summary>
 /// Keeps the billing tables in shape, every <see cref="CostsOptions.MaintenanceInterval"/>: monthly partitions of

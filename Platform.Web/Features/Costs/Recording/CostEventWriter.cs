@@ -5,8 +5,9 @@ using Platform.Data.Main.Entities;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Pricing;
 using Platform.Web.Hosting;
+using Platform.Web.Features.Costs.Budgets;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Recording;
 
 /// <summary>
 /// Drains <see cref="CostRecorder"/> every flush interval (or sooner when asked) into batched COPYs, prices each
