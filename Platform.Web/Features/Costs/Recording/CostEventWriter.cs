@@ -4,8 +4,8 @@ using Npgsql;
 using Platform.Data.Main.Entities;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Pricing;
-using Platform.Web.Hosting;
 using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Costs.Recording;
 

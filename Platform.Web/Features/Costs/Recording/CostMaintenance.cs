@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Data.Main;
 using Platform.Data.Tenancy;
-using Platform.Web.Hosting;
 using Platform.Web.Features.Costs.Dashboard;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Costs.Recording;
 
