@@ -1,5 +1,6 @@
 using Platform.Data;
 using Platform.Web.Hosting;
+using Platform.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddPlatformConfiguration(builder.Environment);

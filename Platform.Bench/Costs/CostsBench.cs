@@ -11,6 +11,7 @@ using Platform.Data.Tenancy;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Pricing;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Costs.Recording;
 
 namespace Platform.Bench.Costs;
 

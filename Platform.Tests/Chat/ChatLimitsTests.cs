@@ -8,6 +8,8 @@ using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
 using Platform.Web.Features.Chat;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Features.Costs.Recording;
 
 namespace Platform.Tests.Chat;
 

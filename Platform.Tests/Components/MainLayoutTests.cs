@@ -26,11 +26,11 @@ public class MainLayoutTests(LocalPlatform platform) : IClassFixture<LocalPlatfo
         ctx.Services.AddSingleton(platform.Services.GetRequiredService<WorkspaceDirectory>());
         ctx.Services.AddScoped<CurrentWorkspace>();
         // The app bar's budget alert badge (Costs area) reads the same real database.
-        ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostNotifications>();
+        ctx.Services.AddSingleton<Platform.Web.Features.Costs.Budgets.CostNotifications>();
         ctx.Services.AddSingleton<WorkspacePermissions>();
         ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostPermissions>();
-        ctx.Services.AddSingleton<Platform.Web.Features.Costs.CostQueries>();
-        ctx.Services.AddSingleton(new Platform.Web.Features.Costs.RawEventCoverage(
+        ctx.Services.AddSingleton<Platform.Web.Features.Costs.Dashboard.CostQueries>();
+        ctx.Services.AddSingleton(new Platform.Web.Features.Costs.Dashboard.RawEventCoverage(
             platform.Services.GetRequiredService<Platform.Data.Tenancy.DataSourceRegistry>(),
             platform.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Platform.Data.Tenancy.DatabaseOptions>>()));
         ctx.Services.AddSingleton(TimeProvider.System);

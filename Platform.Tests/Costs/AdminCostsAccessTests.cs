@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Costs;
 using Platform.Web.Features.Workspaces;
+using Platform.Web.Features.Costs.Dashboard;
 
 namespace Platform.Tests.Costs;
 

@@ -7,6 +7,8 @@ using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Costs;
 using Platform.Web.Features.Workspaces;
+using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Features.Costs.Dashboard;
 
 namespace Platform.Tests.Costs;
 

@@ -4,6 +4,8 @@ using Platform.Data.Tenancy;
 using Platform.Web.Ai;
 using Platform.Web.Features.Costs;
 using Platform.Web.Features.Workspaces;
+using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Features.Costs.Dashboard;
 
 namespace Platform.Tests.Costs;
 

@@ -10,6 +10,7 @@ using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
 using Platform.Web.Ai.Pricing;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Costs.Recording;
 
 namespace Platform.Tests.Costs;
 

@@ -5,6 +5,7 @@ using Platform.Data.Tenancy;
 using Platform.Tests.Infrastructure;
 using Platform.Web.Ai;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Costs.Recording;
 
 namespace Platform.Tests.Costs;
 

@@ -3,6 +3,7 @@ using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Ai;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Costs.Budgets;
 
 namespace Platform.Tests.Costs;
 

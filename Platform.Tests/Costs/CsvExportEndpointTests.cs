@@ -13,6 +13,7 @@ using Microsoft.Extensions.Options;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Costs;
 using Platform.Web.Features.Workspaces;
+using Platform.Web.Features.Costs.Dashboard;
 
 namespace Platform.Tests.Costs;
 

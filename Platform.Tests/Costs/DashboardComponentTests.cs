@@ -3,6 +3,8 @@ using Platform.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Features.Costs.Dashboard;
 
 namespace Platform.Tests.Costs;
 

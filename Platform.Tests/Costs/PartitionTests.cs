@@ -9,7 +9,9 @@ using Platform.Data.Tenancy;
 using Platform.Tests.Infrastructure;
 using Platform.Web.Ai.Pricing;
 using Platform.Web.Features.Costs;
-using Platform.Web.Hosting;
+using Platform.Web.Features.Costs.Dashboard;
+using Platform.Web.Features.Costs.Recording;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Tests.Costs;
 

@@ -1,4 +1,3 @@
-using Platform.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,6 +9,9 @@ using Platform.Tests.Infrastructure;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Pricing;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Features.Costs.Recording;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Tests.Costs;
 

@@ -4,6 +4,8 @@ using Platform.Data.Tenancy;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Pricing;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Costs.Dashboard;
+using Platform.Web.Features.Costs.Recording;
 
 namespace Platform.Tests.Costs;
 

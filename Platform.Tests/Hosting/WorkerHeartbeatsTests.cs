@@ -1,4 +1,5 @@
-using Platform.Web.Hosting;
+using Platform.Web.Infrastructure;
+
 
 namespace Platform.Tests.Hosting;
 

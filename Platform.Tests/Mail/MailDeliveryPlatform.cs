@@ -10,6 +10,7 @@ using Platform.Tests.Workspaces;
 using Platform.Web.Features.Account;
 using Platform.Web.Features.Mail;
 using Platform.Web.Hosting;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Tests.Mail;
 

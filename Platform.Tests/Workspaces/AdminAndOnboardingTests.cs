@@ -7,6 +7,7 @@ using Platform.Data.Tenancy;
 using Platform.Web.Features.Admin;
 using Platform.Web.Features.Onboarding;
 using Platform.Web.Features.Workspaces;
+using Platform.Web.Features.Costs.Budgets;
 
 namespace Platform.Tests.Workspaces;
 

@@ -1,7 +1,7 @@
 using System.ClientModel.Primitives;
 using Microsoft.Extensions.Options;
 using OpenAI;
-using Platform.Web.Hosting.Network;
+using Platform.Web.Infrastructure.Network;
 
 namespace Platform.Web.Ai;
 

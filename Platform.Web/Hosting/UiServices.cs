@@ -3,6 +3,7 @@ using Platform.Web.Components;
 using Platform.Web.Components.Account;
 using Platform.Web.Features.Api;
 using Platform.Web.Features.Costs;
+using Platform.Web.Features.Costs.Dashboard;
 using Platform.Web.Features.Mail;
 
 namespace Platform.Web.Hosting;

@@ -6,7 +6,8 @@ using Platform.Data.Main;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Workspaces;
-using Platform.Web.Hosting;
+using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Admin;
 

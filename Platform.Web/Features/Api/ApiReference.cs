@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
-using Platform.Web.Hosting;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Api;
 

@@ -1,4 +1,3 @@
-using Platform.Web.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Web.Ai;
@@ -9,6 +8,7 @@ using Platform.Web.Features.Chat.Engine;
 using Platform.Web.Features.Chat.Retrieval;
 using Platform.Web.Features.Chat.Settings;
 using Platform.Web.Features.Chat.Threads;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Chat;
 

@@ -1,7 +1,10 @@
-using Platform.Web.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Pricing;
+using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Features.Costs.Dashboard;
+using Platform.Web.Features.Costs.Recording;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Costs;
 

@@ -1,9 +1,9 @@
-using Platform.Web.Hosting;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Embeddings;
 using Platform.Web.Features.Documents.Git;
 using Platform.Web.Features.Documents.Ingestion;
 using Platform.Web.Features.Documents.Search;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Documents;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Platform.Web.Hosting;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Mail;
 

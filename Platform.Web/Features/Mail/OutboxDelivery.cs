@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
-using Platform.Web.Hosting;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Mail;
 

@@ -5,7 +5,7 @@ using Platform.Data.Tenant.Entities;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
 using Platform.Web.Ai.Pricing;
-using Platform.Web.Hosting;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Chat.Engine;
 

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Data.Tenancy;
 using Platform.Data.Tenant.Entities;
-using Platform.Web.Hosting;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Documents.Git;
 

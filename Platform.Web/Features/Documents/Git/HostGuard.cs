@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Platform.Web.Hosting.Network;
+using Platform.Web.Infrastructure.Network;
 
 namespace Platform.Web.Features.Documents.Git;
 

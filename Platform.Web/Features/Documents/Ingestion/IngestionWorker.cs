@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Platform.Data.Tenancy;
-using Platform.Web.Hosting;
+using Platform.Web.Infrastructure;
 
 namespace Platform.Web.Features.Documents.Ingestion;
 

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Web.Ai;
-using Platform.Web.Hosting.Network;
+using Platform.Web.Infrastructure.Network;
 
 namespace Platform.Web.Features.Workspaces;
 

@@ -6,7 +6,7 @@ using Platform.Data.Tenancy;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Chat;
 using Platform.Web.Ai.Pricing;
-using Platform.Web.Hosting.Network;
+using Platform.Web.Infrastructure.Network;
 
 namespace Platform.Web.Features.Workspaces;
 

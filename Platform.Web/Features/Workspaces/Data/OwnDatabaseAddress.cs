@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Data.Tenancy;
-using Platform.Web.Hosting.Network;
+using Platform.Web.Infrastructure.Network;
 
 namespace Platform.Web.Features.Workspaces;
 

@@ -7,7 +7,6 @@ using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Account;
 using Platform.Web.Features.Mail;
-using Platform.Web.Hosting;
 
 namespace Platform.Web.Features.Workspaces;
 

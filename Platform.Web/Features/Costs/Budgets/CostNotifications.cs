@@ -1,4 +1,4 @@
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Budgets;
 
 /// <summary>
 /// In-process signal "this workspace has new budget alerts" for open circuits (the app-bar badge, the costs page).

@@ -1,4 +1,4 @@
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Recording;
 
 /// <summary>
 /// Which detail the rollups keep for which period (all in UTC): hour rows for today and yesterday only; day rows

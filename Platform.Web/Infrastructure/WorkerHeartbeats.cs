@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Platform.Web.Hosting;
+namespace Platform.Web.Infrastructure;
 
 /// <summary>
 /// What the background workers of this process last did, for the admin console's health page. A worker registers

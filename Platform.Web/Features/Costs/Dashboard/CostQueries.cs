@@ -5,8 +5,10 @@ using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Admin;
 using Platform.Web.Features.Workspaces;
+using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Features.Costs.Recording;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Dashboard;
 
 /// <summary>
 /// Dashboard reads. Every aggregate comes from the rollup grain that matches it (hour rows for today's and

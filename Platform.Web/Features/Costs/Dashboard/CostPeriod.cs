@@ -1,4 +1,4 @@
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Dashboard;
 
 /// <summary>The period picker's choices, as UTC day-aligned ranges (rollups are per hour and per day).</summary>
 public static class CostPeriod

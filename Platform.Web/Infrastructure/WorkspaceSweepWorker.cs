@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Platform.Data.Tenancy;
 
-namespace Platform.Web.Hosting;
+namespace Platform.Web.Infrastructure;
 
 /// <summary>
 /// A background worker for work kept per workspace in the database (never in a circuit: it goes on when the tab

@@ -3,7 +3,7 @@ using Npgsql;
 using Platform.Data.Tenancy;
 using Platform.Web.Ai;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Budgets;
 
 /// <summary>
 /// Message credits and search/research call limits per tier and period (appsettings Costs:Tiers). One

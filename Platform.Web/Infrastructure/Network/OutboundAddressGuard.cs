@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Platform.Web.Hosting.Network;
+namespace Platform.Web.Infrastructure.Network;
 
 /// <summary>Why a host may not be contacted (or <see cref="None"/>).</summary>
 public enum OutboundRefusal { None, PrivateNetwork, Unresolvable }

@@ -4,9 +4,10 @@ using Npgsql;
 using Platform.Data.Main.Entities;
 using Platform.Web.Ai;
 using Platform.Web.Ai.Pricing;
-using Platform.Web.Hosting;
+using Platform.Web.Features.Costs.Budgets;
+using Platform.Web.Infrastructure;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Recording;
 
 /// <summary>
 /// Drains <see cref="CostRecorder"/> every flush interval (or sooner when asked) into batched COPYs, prices each

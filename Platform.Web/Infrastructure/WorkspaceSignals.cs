@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Platform.Web.Hosting;
+namespace Platform.Web.Infrastructure;
 
 /// <summary>
 /// In-process wiring between the pages that queue work, the worker that does it and the pages that show it:

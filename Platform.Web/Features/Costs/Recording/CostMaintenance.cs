@@ -2,9 +2,10 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Data.Main;
 using Platform.Data.Tenancy;
-using Platform.Web.Hosting;
+using Platform.Web.Features.Costs.Dashboard;
+using Platform.Web.Infrastructure;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Recording;
 
 /// <summary>
 /// Keeps the billing tables in shape, every <see cref="CostsOptions.MaintenanceInterval"/>: monthly partitions of

@@ -4,7 +4,7 @@ using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Ai;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Budgets;
 
 /// <summary>
 /// Reserve-before / settle-after budget enforcement. Each configured period (day, week, month) has a ledger row

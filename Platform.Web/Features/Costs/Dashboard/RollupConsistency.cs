@@ -1,8 +1,9 @@
 using Npgsql;
 using Microsoft.Extensions.Options;
 using Platform.Data.Tenancy;
+using Platform.Web.Features.Costs.Recording;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Dashboard;
 
 /// <summary>
 /// Compares every rollup grain (hour, day, user × day, workspace × day, platform × day, chat running totals) with the

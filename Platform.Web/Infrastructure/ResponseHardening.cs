@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpOverrides;
+using Platform.Web.Hosting;
 
-namespace Platform.Web.Hosting;
+namespace Platform.Web.Infrastructure;
 
 /// <summary>Security settings of the "Platform" section (bound next to <see cref="PlatformOptions"/>).</summary>
 public sealed class PlatformSecurityOptions

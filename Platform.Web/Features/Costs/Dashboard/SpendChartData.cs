@@ -1,4 +1,4 @@
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Dashboard;
 
 /// <summary>The time series as a chart wants it: one label per bucket of the range (empty buckets are zeros,
 /// so gaps show as gaps) and one value array per service. Labels thin out to ~10 to stay readable.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Platform.Web.Features.Workspaces;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Dashboard;
 
 /// <summary>CSV export of the filtered cost events: a real HTTP download (a circuit cannot stream a file), so
 /// membership and the "view costs" permission are checked here, per request.</summary>

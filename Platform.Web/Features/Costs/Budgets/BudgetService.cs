@@ -3,8 +3,9 @@ using Platform.Data.Main;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 using Platform.Web.Features.Workspaces;
+using Platform.Web.Features.Costs.Recording;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Budgets;
 
 /// <summary>What an owner edits: empty limit = no limit for that period.</summary>
 public sealed class BudgetInput

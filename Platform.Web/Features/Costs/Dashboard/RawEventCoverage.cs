@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Data.Tenancy;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Dashboard;
 
 /// <summary>
 /// From when raw rows still exist after retention dropped old monthly partitions (<see cref="CostsOptions.RawRetentionMonths"/>).

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Platform.Web.Hosting.Network;
+namespace Platform.Web.Infrastructure.Network;
 
 /// <summary>An outbound connection was refused by <see cref="OutboundAddressGuard"/> before it was made.</summary>
 public sealed class OutboundAddressRefusedException(OutboundRefusal refusal)

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 
-namespace Platform.Web.Hosting;
+namespace Platform.Web.Infrastructure;
 
 /// <summary>What background sweeps do to every workspace: list them, then visit each one so that one failing
 /// (its own database dropped or down) is logged and the others still get their turn.</summary>

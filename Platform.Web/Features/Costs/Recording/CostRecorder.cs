@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Platform.Web.Ai;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Recording;
 
 /// <summary>
 /// The chat path's side of cost recording: <see cref="Record"/> only appends to an in-memory channel (no I/O,

@@ -6,7 +6,7 @@ using Platform.Data.Main;
 using Platform.Data.Main.Entities;
 using Platform.Data.Tenancy;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Recording;
 
 /// <summary>A budget threshold crossed by the batch just written.</summary>
 public sealed record RaisedAlert(Guid WorkspaceId, Guid AlertId, string Period, int ThresholdPercent, decimal LimitUsd, decimal SpendUsd, string Severity);

@@ -1,6 +1,6 @@
 using Platform.Data.Main.Entities;
 
-namespace Platform.Web.Features.Costs;
+namespace Platform.Web.Features.Costs.Budgets;
 
 /// <summary>Calendar periods in UTC: days from 00:00, weeks from Monday, months from the 1st.</summary>
 public static class BudgetPeriods
