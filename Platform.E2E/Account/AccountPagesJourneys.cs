@@ -50,10 +50,20 @@ public class AccountPagesJourneys(SsoApp sso, Browser browser)
                      ("/Account/Manage/ChangePassword", "manage-password"), ("/Account/Manage/TwoFactorAuthentication", "manage-2fa"),
                      ("/Account/Manage/EnableAuthenticator", "manage-authenticator"), ("/Account/Manage/Passkeys", "manage-passkeys"),
                      ("/Account/Manage/ExternalLogins", "manage-external-logins"), ("/Account/Manage/PersonalData", "manage-personal-data"),
+                     ("/Account/Manage/GenerateRecoveryCodes", "manage-recovery-codes"), ("/Account/Manage/Disable2fa", "manage-disable-2fa"),
+                     ("/Account/Manage/ResetAuthenticator", "manage-reset-authenticator"),
                  })
         {
             await page.GotoAsync(path);
-            Assert.DoesNotContain("go.microsoft.com/fwlink", await page.ContentAsync());
+            var html = await page.ContentAsync();
+            Assert.DoesNotContain("go.microsoft.com/fwlink", html);
+            if (path.Contains("2fa", StringComparison.OrdinalIgnoreCase) || path.Contains("Authenticator") || path.Contains("RecoveryCodes"))
+            {
+                // The two-factor pages without the template's grid and icon classes or its "2FA" abbreviation.
+                Assert.DoesNotContain("glyphicon", html);
+                Assert.DoesNotContain("col-md-", html);
+                Assert.DoesNotContain("2FA", await page.Locator("body").InnerTextAsync());
+            }
             await BothThemesAsync(page, name);
         }
     }

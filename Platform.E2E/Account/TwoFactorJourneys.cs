@@ -20,6 +20,12 @@ public class TwoFactorJourneys(SsoApp sso, Browser browser)
         var page = await browser.NewPageAsync(app);
         await AccountSteps.RegisterAndConfirmAsync(page, email, Password);
 
+        // With two-factor authentication off, the recovery-code and turn-off pages say so instead of failing.
+        await page.GotoAsync("/Account/Manage/GenerateRecoveryCodes");
+        await Assertions.Expect(page.Locator("[data-testid=recovery-codes-need-2fa]")).ToContainTextAsync("Two-factor authentication is off");
+        await page.GotoAsync("/Account/Manage/Disable2fa");
+        await Assertions.Expect(page.Locator("[data-testid=two-factor-already-off]")).ToBeVisibleAsync();
+
         // Manage → Two-factor authentication → Add authenticator app: the shared key, then a code from it.
         await page.GotoAsync("/Account/Manage/TwoFactorAuthentication");
         await page.GetByRole(AriaRole.Link, new() { Name = "Add authenticator app" }).ClickAsync();
